@@ -1,0 +1,118 @@
+/**
+ * Per-concern configuration fragments. An app composes the env shapes it needs into one schema and maps
+ * them with the matching `*ConfigFrom` functions, so every service spells a setting the same way.
+ */
+import { z } from 'zod';
+import { envBoolean, envInt, envList } from './env-types';
+
+const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
+
+export const kafkaEnvShape = {
+  /** Bootstrap servers, `host:port[,host:port]`. */
+  KAFKA_BROKERS: envList.pipe(
+    z.array(z.string().regex(HOST_PORT, 'each broker must be host:port')).min(1, 'at least one broker'),
+  ),
+  /** @default "recsys" (the service name is appended) */
+  KAFKA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('recsys'),
+  /** Prefix for every topic name, for sharing one cluster between environments. @default "" */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-"')
+    .optional(),
+  /** @default false */
+  KAFKA_SSL: envBoolean.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** @default 5000 */
+  KAFKA_CONNECTION_TIMEOUT_MS: envInt({ min: 100, max: 120_000 }).default(5_000),
+  /** @default 30000 */
+  KAFKA_REQUEST_TIMEOUT_MS: envInt({ min: 100, max: 300_000 }).default(30_000),
+};
+type KafkaEnv = z.output<z.ZodObject<typeof kafkaEnvShape>>;
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  ssl: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export function kafkaConfigFrom(env: KafkaEnv, serviceName: string): KafkaConfig {
+  const config: KafkaConfig = {
+    brokers: env.KAFKA_BROKERS,
+    clientId: `${env.KAFKA_CLIENT_ID}-${serviceName}`,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
+    ssl: env.KAFKA_SSL,
+    connectionTimeoutMs: env.KAFKA_CONNECTION_TIMEOUT_MS,
+    requestTimeoutMs: env.KAFKA_REQUEST_TIMEOUT_MS,
+  };
+  if (env.KAFKA_SASL_MECHANISM !== undefined) {
+    config.sasl = {
+      mechanism: env.KAFKA_SASL_MECHANISM,
+      username: env.KAFKA_SASL_USERNAME ?? '',
+      password: env.KAFKA_SASL_PASSWORD ?? '',
+    };
+  }
+  return config;
+}
+
+/** SASL needs both credentials; checked across variables, so it is a schema-level refinement. */
+export function requireSaslCredentials(env: Partial<KafkaEnv>, ctx: z.RefinementCtx): void {
+  if (env.KAFKA_SASL_MECHANISM === undefined) return;
+  for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+    if (env[variable] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when KAFKA_SASL_MECHANISM is set' });
+    }
+  }
+}
+
+export const redisEnvShape = {
+  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  /** Prepended to every key, e.g. per environment. @default "recsys:" */
+  REDIS_KEY_PREFIX: z.string().max(64).regex(/^[A-Za-z0-9:._{}-]*$/).default('recsys:'),
+  /** @default 5000 */
+  REDIS_CONNECT_TIMEOUT_MS: envInt({ min: 100, max: 120_000 }).default(5_000),
+};
+type RedisEnv = z.output<z.ZodObject<typeof redisEnvShape>>;
+
+export interface RedisConfig {
+  url: string;
+  keyPrefix: string;
+  connectTimeoutMs: number;
+}
+
+export function redisConfigFrom(env: RedisEnv): RedisConfig {
+  return { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT_MS };
+}
+
+export function httpEnvShape(defaultPort: number) {
+  return {
+    /** @default "0.0.0.0" */
+    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    HTTP_PORT: envInt({ min: 0, max: 65_535 }).default(defaultPort),
+  };
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+}
+
+export function httpConfigFrom(env: { HTTP_HOST: string; HTTP_PORT: number }): HttpConfig {
+  return { host: env.HTTP_HOST, port: env.HTTP_PORT };
+}
+
+export const logLevels = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export const logEnvShape = {
+  /** Lowest level written. @default "log" */
+  LOG_LEVEL: z.enum(logLevels).default('log'),
+  /** JSON lines (for log shippers) or human-readable text. @default "json" */
+  LOG_FORMAT: z.enum(['json', 'text']).default('json'),
+};

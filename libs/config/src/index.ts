@@ -1,0 +1,3 @@
+export * from './env-types';
+export * from './fragments';
+export * from './parse-config';

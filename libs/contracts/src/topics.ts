@@ -1,0 +1,40 @@
+/**
+ * The topic registry: the single source of truth for topic names, their payload schema and message key.
+ * Names are `<dataset>.v<major>`; a breaking payload change means a new topic, published to in parallel
+ * during a migration window. Deployments may prefix every name (`KAFKA_TOPIC_PREFIX`) to share a cluster.
+ */
+import { z } from 'zod';
+import { itemUpsertedV1Schema } from './catalog/item-upserted.v1';
+import { deadLetterV1Schema } from './messages/dead-letter.v1';
+import { featuresUpdatedV1Schema } from './messages/features-updated.v1';
+import { modelPublishedV1Schema } from './messages/model-published.v1';
+import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
+import { recommendationResponseV1Schema } from './messages/recommendation-response.v1';
+import { trainingExampleV1Schema } from './messages/training-example.v1';
+import { storefrontEventSchema } from './storefront-event';
+
+export const topics = {
+  'events.raw.v1': {
+    schema: storefrontEventSchema,
+    key: 'userId, else anonymousId (per-user ordering)',
+  },
+  'events.dlq.v1': { schema: deadLetterV1Schema, key: 'the failed message key, else eventId' },
+  'catalog.items.v1': { schema: itemUpsertedV1Schema, key: 'itemId (log-compacted)' },
+  'features.updated.v1': { schema: featuresUpdatedV1Schema, key: 'eventId' },
+  'training.examples.v1': { schema: trainingExampleV1Schema, key: 'userKey' },
+  'models.published.v1': { schema: modelPublishedV1Schema, key: 'modelName' },
+  'recommendations.requests.v1': {
+    schema: recommendationRequestV1Schema,
+    key: 'userId, else anonymousId',
+  },
+  'recommendations.v1': { schema: recommendationResponseV1Schema, key: 'userId, else anonymousId' },
+} as const satisfies Record<string, { schema: z.ZodType; key: string }>;
+
+export type TopicName = keyof typeof topics;
+export type PayloadOf<T extends TopicName> = z.infer<(typeof topics)[T]['schema']>;
+export const topicNames = Object.keys(topics) as TopicName[];
+
+/** The physical topic name for a logical one under an optional deployment/test prefix. */
+export function physicalTopicName(topic: TopicName, prefix = ''): string {
+  return prefix === '' ? topic : `${prefix}.${topic}`;
+}

@@ -1,0 +1,191 @@
+/**
+ * Consuming with one error policy for the whole platform:
+ *   - a message that is not JSON or breaks its topic's contract → dead letter, then commit;
+ *   - the handler throws a retriable error → retry in process with backoff up to `maxAttempts`, then
+ *     throw so the offset is NOT committed and the message comes back (infrastructure outages block
+ *     the partition on purpose: nothing is lost while Redis or Kafka are away);
+ *   - the handler throws anything else → dead letter with the error code, then commit, so a poison
+ *     message never blocks its partition.
+ * If the dead-letter write itself fails, the offset is not committed either.
+ */
+import type { Consumer, EachMessagePayload, KafkaMessage } from 'kafkajs';
+import {
+  AppError,
+  isRetriable,
+  topics,
+  toValidationIssues,
+  type ErrorCode,
+  type PayloadOf,
+  type TopicName,
+} from '@recsys/contracts';
+import { deadLetterMessage, type DeadLetterInput } from './dead-letter';
+import type { KafkaClient } from './kafka-client';
+import type { KafkaPublisher } from './publisher';
+
+export interface ReceivedMessage<T extends TopicName> {
+  value: PayloadOf<T>;
+  key: string | undefined;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+  /** Broker append time (ms since epoch). */
+  timestamp: number;
+}
+
+export interface ConsumerOptions<T extends TopicName> {
+  topic: T;
+  groupId: string;
+  /** Service name written into dead letters. */
+  service: string;
+  handle: (message: ReceivedMessage<T>) => Promise<void>;
+  /** Publisher used for dead letters (shared with the service's other publishing). */
+  deadLetters: KafkaPublisher;
+  /** @default 5 */
+  maxAttempts?: number;
+  /** First retry delay, doubled per attempt. @default 100 */
+  retryBackoffMs?: number;
+  /** Start from the earliest offset when the group has no committed offset. @default true */
+  fromBeginning?: boolean;
+  /** @default 1 */
+  partitionsConsumedConcurrently?: number;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+export class KafkaTopicConsumer<T extends TopicName> {
+  private readonly consumer: Consumer;
+
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly options: ConsumerOptions<T>,
+  ) {
+    this.consumer = client.kafka.consumer({ groupId: options.groupId, retry: { retries: 10 } });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topic: this.client.topicName(this.options.topic),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachMessage: (payload) => this.processMessage(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async processMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const source = { topic, partition, offset: message.offset };
+    const decoded = this.decode(message, partition);
+    if ('deadLetter' in decoded) {
+      await this.deadLetter({ ...decoded.deadLetter, source });
+      return;
+    }
+    await this.handleWithRetries(decoded.message, source);
+  }
+
+  private decode(
+    message: KafkaMessage,
+    partition: number,
+  ): { message: ReceivedMessage<T> } | { deadLetter: Omit<DeadLetterInput, 'source'> } {
+    const raw = message.value?.toString('utf8') ?? '';
+    const base = { service: this.options.service, payload: raw, key: message.key?.toString('utf8') };
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return { deadLetter: { ...base, reason: 'malformed_json', code: 'PAYLOAD_NOT_JSON', message: 'message value is not JSON' } };
+    }
+    const parsed = topics[this.options.topic].schema.safeParse(json);
+    if (!parsed.success) {
+      return {
+        deadLetter: {
+          ...base,
+          reason: 'schema_violation',
+          code: 'MESSAGE_INVALID',
+          message: `message breaks the ${this.options.topic} contract`,
+          issues: toValidationIssues(parsed.error),
+          ...identityOf(json),
+        },
+      };
+    }
+    return {
+      message: {
+        value: parsed.data as PayloadOf<T>,
+        key: message.key?.toString('utf8'),
+        headers: headersOf(message),
+        partition,
+        offset: message.offset,
+        timestamp: Number(message.timestamp),
+      },
+    };
+  }
+
+  private async handleWithRetries(
+    message: ReceivedMessage<T>,
+    source: { topic: string; partition: number; offset: string },
+  ): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.options.handle(message);
+        return;
+      } catch (error) {
+        if (!isRetriable(error)) {
+          await this.deadLetterHandlerError(error, message, source);
+          return;
+        }
+        if (attempt >= maxAttempts) throw error;
+        await sleep(Math.min((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1), MAX_BACKOFF_MS));
+      }
+    }
+  }
+
+  private async deadLetterHandlerError(
+    error: unknown,
+    message: ReceivedMessage<T>,
+    source: { topic: string; partition: number; offset: string },
+  ): Promise<void> {
+    const code: ErrorCode = error instanceof AppError ? error.code : 'HANDLER_FAILED';
+    await this.deadLetter({
+      reason: 'handler_error',
+      code,
+      message: error instanceof Error ? error.message : String(error),
+      service: this.options.service,
+      payload: JSON.stringify(message.value),
+      source,
+      ...(message.key !== undefined ? { key: message.key } : {}),
+      ...identityOf(message.value),
+    });
+  }
+
+  private async deadLetter(input: DeadLetterInput): Promise<void> {
+    await this.options.deadLetters.publish('events.dlq.v1', [deadLetterMessage(input)]);
+  }
+}
+
+function headersOf(message: KafkaMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return headers;
+}
+
+function identityOf(value: unknown): { eventId?: string; eventType?: string } {
+  if (typeof value !== 'object' || value === null) return {};
+  const record = value as Record<string, unknown>;
+  return {
+    ...(typeof record['eventId'] === 'string' ? { eventId: record['eventId'] } : {}),
+    ...(typeof record['eventType'] === 'string' ? { eventType: record['eventType'] } : {}),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,5 @@
+export * from './consumer';
+export * from './dead-letter';
+export * from './kafka-client';
+export * from './logger';
+export * from './publisher';

@@ -1,0 +1,94 @@
+/**
+ * The platform's Kafka connection: one kafkajs instance per service, topic names resolved through the
+ * contracts' registry (and the deployment prefix), admin helpers and a health probe.
+ */
+import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { KafkaConfig } from '@recsys/config';
+import { physicalTopicName, type TopicName } from '@recsys/contracts';
+import { silentLogger, type AdapterLogger } from './logger';
+
+export interface TopicSpec {
+  topic: TopicName;
+  /** @default 3 */
+  partitions?: number;
+  /** @default 1 */
+  replicationFactor?: number;
+  /** Broker-side topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  configs?: Record<string, string>;
+}
+
+const HEALTH_TIMEOUT_MS = 3_000;
+
+function toKafkaJsConfig(config: KafkaConfig, logger: AdapterLogger): KafkaJsConfig {
+  return {
+    clientId: config.clientId,
+    brokers: config.brokers,
+    ssl: config.ssl,
+    ...(config.sasl ? { sasl: config.sasl as SASLOptions } : {}),
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => forwardLog(logger, entry),
+  };
+}
+
+function forwardLog(logger: AdapterLogger, entry: LogEntry): void {
+  const { message, ...extra } = entry.log;
+  const text = `kafkajs ${entry.namespace}: ${String(message)}`;
+  if (entry.level <= logLevel.ERROR) logger.error(text, extra);
+  else logger.warn(text, extra);
+}
+
+export class KafkaClient {
+  readonly kafka: Kafka;
+
+  constructor(
+    readonly config: KafkaConfig,
+    readonly logger: AdapterLogger = silentLogger,
+  ) {
+    this.kafka = new Kafka(toKafkaJsConfig(config, logger));
+  }
+
+  /** The physical name of a registry topic under this deployment's prefix. */
+  topicName(topic: TopicName): string {
+    return physicalTopicName(topic, this.config.topicPrefix);
+  }
+
+  /** Creates missing topics; existing ones are left as they are. */
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((spec) => !existing.has(this.topicName(spec.topic)));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: this.topicName(spec.topic),
+          numPartitions: spec.partitions ?? 3,
+          replicationFactor: spec.replicationFactor ?? 1,
+          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** True when a broker answers a metadata request within 3 s. */
+  async isHealthy(): Promise<boolean> {
+    const admin = this.kafka.admin();
+    const probe = (async () => {
+      await admin.connect();
+      await admin.describeCluster();
+      return true;
+    })().catch(() => false);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref());
+    try {
+      return await Promise.race([probe, timeout]);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}

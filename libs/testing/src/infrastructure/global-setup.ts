@@ -1,0 +1,21 @@
+/**
+ * Jest global setup of the `integration` project: provisions Kafka and Redis once per run and hands
+ * their addresses to the test workers through KAFKA_BROKERS / REDIS_URL.
+ */
+import { provisionInfrastructure, type ProvisionedInfrastructure } from './provision';
+
+declare global {
+  var recsysTestInfrastructure: ProvisionedInfrastructure | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const infrastructure = await provisionInfrastructure();
+  globalThis.recsysTestInfrastructure = infrastructure;
+  process.env['KAFKA_BROKERS'] = infrastructure.kafka.address;
+  process.env['REDIS_URL'] = infrastructure.redis.address;
+  process.stdout.write(
+    `\n[test infrastructure] kafka ${infrastructure.kafka.address} (${infrastructure.kafka.source}), ` +
+      `redis ${infrastructure.redis.address} (${infrastructure.redis.source}), ready in ${Date.now() - started} ms\n`,
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * Gives a test run one Kafka and one Redis, each chosen independently in this order:
+ *   1. the address in KAFKA_BROKERS / REDIS_URL (an existing cluster: nothing is started);
+ *   2. testcontainers, when a Docker engine answers;
+ *   3. the project's local processes (tools/kafka.sh, tools/redis.sh).
+ * `release()` stops only what this call started.
+ */
+import { dockerEngineAnswers, startKafkaContainer, startRedisContainer } from './containers';
+import { startLocal, stopLocal, type LocalService } from './local-processes';
+
+export type InfrastructureSource = 'env' | 'testcontainers' | 'local';
+
+export interface ProvisionedService {
+  address: string;
+  source: InfrastructureSource;
+  release: () => Promise<void>;
+}
+
+export interface ProvisionedInfrastructure {
+  kafka: ProvisionedService;
+  redis: ProvisionedService;
+  release: () => Promise<void>;
+}
+
+const ENV_NAMES: Record<LocalService, string> = { kafka: 'KAFKA_BROKERS', redis: 'REDIS_URL' };
+
+async function provisionOne(service: LocalService, useDocker: boolean): Promise<ProvisionedService> {
+  const fromEnv = process.env[ENV_NAMES[service]];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return { address: fromEnv, source: 'env', release: async () => undefined };
+  }
+  if (useDocker) {
+    const container = await (service === 'kafka' ? startKafkaContainer() : startRedisContainer());
+    return { address: container.address, source: 'testcontainers', release: container.stop };
+  }
+  const local = await startLocal(service);
+  return {
+    address: local.address,
+    source: 'local',
+    release: local.startedNow ? () => stopLocal(service) : async () => undefined,
+  };
+}
+
+export async function provisionInfrastructure(): Promise<ProvisionedInfrastructure> {
+  const needsStart = Object.values(ENV_NAMES).some((name) => !process.env[name]);
+  const useDocker = needsStart && (await dockerEngineAnswers());
+  const [kafka, redis] = await Promise.all([
+    provisionOne('kafka', useDocker),
+    provisionOne('redis', useDocker),
+  ]);
+  return {
+    kafka,
+    redis,
+    release: async () => {
+      await Promise.all([kafka.release(), redis.release()]);
+    },
+  };
+}

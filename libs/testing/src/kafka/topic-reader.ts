@@ -1,0 +1,91 @@
+/**
+ * Reads what is really on a topic with a plain kafkajs consumer of its own, independent of libs/kafka,
+ * so integration tests check the broker's contents rather than our adapter's view of them.
+ */
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+
+export interface ReadRecord {
+  key: string | null;
+  value: string;
+  json: unknown;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+export interface ReadTopicOptions {
+  brokers: string[];
+  topic: string;
+  /** Resolve as soon as this many records arrived. */
+  count: number;
+  /** @default 20000 */
+  timeoutMs?: number;
+}
+
+export async function readTopic(options: ReadTopicOptions): Promise<ReadRecord[]> {
+  const kafka = new Kafka({ clientId: 'test-reader', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `reader-${randomBytes(6).toString('hex')}` });
+  const records: ReadRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`read ${records.length}/${options.count} records from ${options.topic} before timeout`)),
+        options.timeoutMs ?? 20_000,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            records.push(toRecord(partition, message.offset, message.key, message.value, message.headers));
+            if (records.length >= options.count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+function toRecord(
+  partition: number,
+  offset: string,
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: IHeaders | undefined,
+): ReadRecord {
+  const text = value?.toString('utf8') ?? '';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const flatHeaders: Record<string, string> = {};
+  for (const [name, headerValue] of Object.entries(headers ?? {})) {
+    if (headerValue !== undefined) flatHeaders[name] = String(Array.isArray(headerValue) ? headerValue[0] : headerValue);
+  }
+  return { key: key?.toString('utf8') ?? null, value: text, json, headers: flatHeaders, partition, offset };
+}
+
+/** Writes raw bytes to a topic (for poison-message tests that must bypass our typed publisher). */
+export async function writeRawMessages(options: {
+  brokers: string[];
+  topic: string;
+  messages: { key: string; value: string }[];
+}): Promise<void> {
+  const kafka = new Kafka({ clientId: 'test-writer', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  try {
+    await producer.send({ topic: options.topic, messages: options.messages });
+  } finally {
+    await producer.disconnect();
+  }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Shared helpers for the local-infrastructure scripts. Sourced, never run.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Where running processes keep their state (pid, port, data). One per checkout.
+RUN_DIR="${RECSYS_RUN_DIR:-$REPO_ROOT/.run}"
+# Downloaded artefacts (Kafka jars) survive clean clones: they live outside the checkout.
+CACHE_DIR="${RECSYS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/recsys}"
+
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+# apt-get install, running `apt-get update` first when the package lists are empty or the install fails.
+apt_install() {
+  command -v apt-get >/dev/null || die "apt-get not found; install $* yourself"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null 2>&1; then
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  fi
+}
+
+# Stops a process by pid file: SIGTERM, then SIGKILL after a grace period in seconds.
+stop_pidfile() {
+  local pidfile="$1" grace="${2:-20}" pid
+  [ -f "$pidfile" ] || return 0
+  pid="$(cat "$pidfile")"
+  if pid_alive "$pid"; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 $((grace * 10))); do pid_alive "$pid" || break; sleep 0.1; done
+    pid_alive "$pid" && { log "pid $pid ignored SIGTERM for ${grace}s; killing"; kill -9 "$pid" 2>/dev/null || true; }
+  fi
+  rm -f "$pidfile"
+}
