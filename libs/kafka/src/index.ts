@@ -3,3 +3,4 @@ export * from './dead-letter';
 export * from './kafka-client';
 export * from './logger';
 export * from './publisher';
+export * from './kafka.module';

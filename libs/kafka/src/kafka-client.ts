@@ -32,11 +32,20 @@ function toKafkaJsConfig(config: KafkaConfig, logger: AdapterLogger): KafkaJsCon
   };
 }
 
+/**
+ * Limiting the idempotent producer's retries is deliberate (a send must fail within a bound so the
+ * collector can answer 503); duplicates this may cause are removed downstream by event id.
+ */
+const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+
 function forwardLog(logger: AdapterLogger, entry: LogEntry): void {
-  const { message, ...extra } = entry.log;
-  const text = `kafkajs ${entry.namespace}: ${String(message)}`;
-  if (entry.level <= logLevel.ERROR) logger.error(text, extra);
-  else logger.warn(text, extra);
+  const { message, timestamp: _timestamp, logger: _name, ...extra } = entry.log;
+  const text = String(message);
+  if (EXPECTED_WARNINGS.some((warning) => text.startsWith(warning))) return;
+  const details = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
+  const line = `kafkajs ${entry.namespace}: ${text}${details}`;
+  if (entry.level <= logLevel.ERROR) logger.error(line);
+  else logger.warn(line);
 }
 
 export class KafkaClient {
