@@ -42,3 +42,16 @@ stop_pidfile() {
   fi
   rm -f "$pidfile"
 }
+
+# Installs node_modules from the lock file when they are missing or older than package-lock.json.
+ensure_node_modules() {
+  local marker="$REPO_ROOT/node_modules/.package-lock.json"
+  if [ ! -f "$marker" ] || [ "$REPO_ROOT/package-lock.json" -nt "$marker" ]; then
+    log "installing npm dependencies (npm ci)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+docker_engine_answers() {
+  command -v docker >/dev/null && timeout 5 docker info >/dev/null 2>&1
+}

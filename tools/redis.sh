@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local Redis from Debian's redis-server, for tests and `npm start`.
 #   tools/redis.sh start   -> prints redis://127.0.0.1:PORT; idempotent; installs redis-server if missing
-#   tools/redis.sh stop | status
+#   tools/redis.sh stop | status | install
 # Env: REDIS_PORT (default: a free port).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -53,5 +53,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) running_url ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  install) ensure_installed ;;
+  *) echo "usage: $0 start|stop|status|install" >&2; exit 2 ;;
 esac

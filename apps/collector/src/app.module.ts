@@ -1,6 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { KafkaClient, KafkaModule, KafkaPublisher } from '@recsys/kafka';
-import { APP_CONFIG, HEALTH_INDICATORS, HealthController, type HealthIndicator } from '@recsys/platform';
+import {
+  APP_CONFIG,
+  HEALTH_INDICATORS,
+  HealthController,
+  type HealthIndicator,
+} from '@recsys/platform';
 import type { CollectorConfig } from './config';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestEventsUseCase } from './ingest/ingest-events.usecase';
@@ -28,13 +33,17 @@ export class CollectorModule {
           provide: HEALTH_INDICATORS,
           inject: [KafkaClient, KafkaPublisher],
           useFactory: (client: KafkaClient, publisher: KafkaPublisher): HealthIndicator[] => [
-            { name: 'kafka', isHealthy: async () => publisher.isConnected && (await client.isHealthy()) },
+            {
+              name: 'kafka',
+              isHealthy: async () => publisher.isConnected && (await client.isHealthy()),
+            },
           ],
         },
         {
           provide: IngestEventsUseCase,
           inject: [KafkaPublisher],
-          useFactory: (publisher: KafkaPublisher) => new IngestEventsUseCase(publisher, config.limits),
+          useFactory: (publisher: KafkaPublisher) =>
+            new IngestEventsUseCase(publisher, config.limits),
         },
       ],
     };

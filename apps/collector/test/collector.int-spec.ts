@@ -55,7 +55,11 @@ describe('collector over HTTP on a real broker', () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: 1, rejected: [] });
 
-    const [record] = await readTopic({ brokers: environment.kafkaBrokers, topic: rawTopic, count: 1 });
+    const [record] = await readTopic({
+      brokers: environment.kafkaBrokers,
+      topic: rawTopic,
+      count: 1,
+    });
     expect(record!.key).toBe('u-1001');
     const written = record!.json as StorefrontEvent;
     expect(written).toEqual({ ...event, receivedAt: expect.any(String) });
@@ -67,15 +71,31 @@ describe('collector over HTTP on a real broker', () => {
     const bad = { ...fixture('add-to-cart'), eventId: 'evt-neg', price: -1 };
     const response = await post({ events: [fixture('search'), bad, fixture('purchase')] });
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { accepted: number; rejected: Array<Record<string, unknown>> };
+    const body = (await response.json()) as {
+      accepted: number;
+      rejected: Array<Record<string, unknown>>;
+    };
     expect(body.accepted).toBe(2);
     expect(body.rejected).toEqual([
-      expect.objectContaining({ index: 1, eventId: 'evt-neg', code: 'EVENT_INVALID', reason: 'schema_violation' }),
+      expect.objectContaining({
+        index: 1,
+        eventId: 'evt-neg',
+        code: 'EVENT_INVALID',
+        reason: 'schema_violation',
+      }),
     ]);
 
     const raw = await readTopic({ brokers: environment.kafkaBrokers, topic: rawTopic, count: 3 });
-    expect(raw.map((record) => (record.json as StorefrontEvent).eventId).sort()).toEqual(['evt-0002', 'evt-0003', 'evt-0006']);
-    const [deadLetter] = await readTopic({ brokers: environment.kafkaBrokers, topic: dlqTopic, count: 1 });
+    expect(raw.map((record) => (record.json as StorefrontEvent).eventId).sort()).toEqual([
+      'evt-0002',
+      'evt-0003',
+      'evt-0006',
+    ]);
+    const [deadLetter] = await readTopic({
+      brokers: environment.kafkaBrokers,
+      topic: dlqTopic,
+      count: 1,
+    });
     expect(deadLetter!.json as DeadLetterV1).toMatchObject({
       reason: 'schema_violation',
       eventId: 'evt-neg',
@@ -94,14 +114,21 @@ describe('collector over HTTP on a real broker', () => {
   it('answers 400 PAYLOAD_NOT_JSON to a body that is not JSON', async () => {
     const response = await post('{"eventId": ');
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_NOT_JSON');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'PAYLOAD_NOT_JSON',
+    );
   });
 
   it('answers 413 to a body over the configured limit', async () => {
-    const events = Array.from({ length: 200 }, (_, index) => ({ ...fixture('review'), eventId: `evt-big-${index}` }));
+    const events = Array.from({ length: 200 }, (_, index) => ({
+      ...fixture('review'),
+      eventId: `evt-big-${index}`,
+    }));
     const response = await post({ events });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('BATCH_TOO_LARGE');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'BATCH_TOO_LARGE',
+    );
   });
 
   it('reports live and ready with Kafka up', async () => {
@@ -116,7 +143,9 @@ describe('collector over HTTP on a real broker', () => {
     const response = await post(fixture('share'));
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
-    expect(((await response.json()) as { error: { code: string; retriable: boolean } }).error).toMatchObject({
+    expect(
+      ((await response.json()) as { error: { code: string; retriable: boolean } }).error,
+    ).toMatchObject({
       code: 'KAFKA_UNAVAILABLE',
       retriable: true,
     });

@@ -21,6 +21,9 @@ export function envInt(options: { min: number; max: number }) {
 }
 
 /** Comma-separated list, blanks dropped: `a, b,,c` → `['a','b','c']`. */
-export const envList = z
-  .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''));
+export const envList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== ''),
+);

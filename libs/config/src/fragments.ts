@@ -10,10 +10,15 @@ const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 export const kafkaEnvShape = {
   /** Bootstrap servers, `host:port[,host:port]`. */
   KAFKA_BROKERS: envList.pipe(
-    z.array(z.string().regex(HOST_PORT, 'each broker must be host:port')).min(1, 'at least one broker'),
+    z
+      .array(z.string().regex(HOST_PORT, 'each broker must be host:port'))
+      .min(1, 'at least one broker'),
   ),
   /** @default "recsys" (the service name is appended) */
-  KAFKA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('recsys'),
+  KAFKA_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default('recsys'),
   /** Prefix for every topic name, for sharing one cluster between environments. @default "" */
   KAFKA_TOPIC_PREFIX: z
     .string()
@@ -36,7 +41,11 @@ export interface KafkaConfig {
   clientId: string;
   topicPrefix: string;
   ssl: boolean;
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
 }
@@ -65,7 +74,11 @@ export function requireSaslCredentials(env: Partial<KafkaEnv>, ctx: z.Refinement
   if (env.KAFKA_SASL_MECHANISM === undefined) return;
   for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
     if (env[variable] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when KAFKA_SASL_MECHANISM is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [variable],
+        message: 'is required when KAFKA_SASL_MECHANISM is set',
+      });
     }
   }
 }
@@ -74,7 +87,11 @@ export const redisEnvShape = {
   /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
   /** Prepended to every key, e.g. per environment. @default "recsys:" */
-  REDIS_KEY_PREFIX: z.string().max(64).regex(/^[A-Za-z0-9:._{}-]*$/).default('recsys:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9:._{}-]*$/)
+    .default('recsys:'),
   /** @default 5000 */
   REDIS_CONNECT_TIMEOUT_MS: envInt({ min: 100, max: 120_000 }).default(5_000),
 };
@@ -87,7 +104,11 @@ export interface RedisConfig {
 }
 
 export function redisConfigFrom(env: RedisEnv): RedisConfig {
-  return { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT_MS };
+  return {
+    url: env.REDIS_URL,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT_MS,
+  };
 }
 
 export function httpEnvShape(defaultPort: number) {

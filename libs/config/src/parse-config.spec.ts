@@ -85,7 +85,11 @@ describe('parseConfig', () => {
     const env = { ...minimal, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' };
     expect(issuesOf(env)).toEqual(['KAFKA_SASL_PASSWORD']);
     const config = parseConfig(schema, { ...env, KAFKA_SASL_PASSWORD: 's3cret-value' });
-    expect(config.kafka.sasl).toEqual({ mechanism: 'plain', username: 'svc', password: 's3cret-value' });
+    expect(config.kafka.sasl).toEqual({
+      mechanism: 'plain',
+      username: 'svc',
+      password: 's3cret-value',
+    });
     expect(() => parseConfig(schema, { ...env, HTTP_PORT: 'x' })).not.toThrow(/s3cret/);
   });
 

@@ -34,7 +34,8 @@ export function parseConfig<TSchema extends z.ZodType>(
   throw new ConfigError(
     result.error.issues.map((issue) => ({
       variable: issue.path.length > 0 ? String(issue.path[0]) : '(environment)',
-      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+      message:
+        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
     })),
   );
 }

@@ -26,12 +26,24 @@ export class AppError extends Error {
     this.details = options.details ?? {};
   }
 
-  toJSON(): { code: ErrorCode; message: string; retriable: boolean; details: Record<string, unknown> } {
-    return { code: this.code, message: this.message, retriable: this.retriable, details: this.details };
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    retriable: boolean;
+    details: Record<string, unknown>;
+  } {
+    return {
+      code: this.code,
+      message: this.message,
+      retriable: this.retriable,
+      details: this.details,
+    };
   }
 }
 
 /** True for errors that say trying again later can succeed (AppError or any `{ retriable: true }`). */
 export function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true;
+  return (
+    typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true
+  );
 }

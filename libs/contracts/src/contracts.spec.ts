@@ -46,9 +46,9 @@ describe('golden fixtures', () => {
 
   it('has at least one valid fixture for every contract', () => {
     const covered = new Set(validFixtures.map(contractOfFixture));
-    expect(Object.keys(contractSchemas).filter((name) => !covered.has(name as ContractName))).toEqual(
-      [],
-    );
+    expect(
+      Object.keys(contractSchemas).filter((name) => !covered.has(name as ContractName)),
+    ).toEqual([]);
   });
 
   it.each(invalidFixtures.map((f) => [f.file, f] as const))(
@@ -64,18 +64,25 @@ describe('golden fixtures', () => {
 
 describe('storefrontEventSchema', () => {
   const eventFixtures = validFixtures.filter((file) =>
-    storefrontEventTypes.some((type) => contractOfFixture(file) === `${type.replace(/_/g, '-')}.v1`),
+    storefrontEventTypes.some(
+      (type) => contractOfFixture(file) === `${type.replace(/_/g, '-')}.v1`,
+    ),
   );
 
   it('covers every event type with a fixture', () => {
     const parsedTypes = new Set(
-      eventFixtures.map((file) => storefrontEventSchema.parse(readJson(join(FIXTURES, 'valid', file))).eventType),
+      eventFixtures.map(
+        (file) => storefrontEventSchema.parse(readJson(join(FIXTURES, 'valid', file))).eventType,
+      ),
     );
     expect([...parsedTypes].sort()).toEqual([...storefrontEventTypes].sort());
   });
 
   it('rejects an unknown eventType naming the discriminator', () => {
-    const event = { ...(readJson(join(FIXTURES, 'valid', 'page-view.v1.json')) as object), eventType: 'teleport' };
+    const event = {
+      ...(readJson(join(FIXTURES, 'valid', 'page-view.v1.json')) as object),
+      eventType: 'teleport',
+    };
     const result = storefrontEventSchema.safeParse(event);
     expect(result.success).toBe(false);
     expect(toValidationIssues(result.error!)[0]?.path).toBe('eventType');

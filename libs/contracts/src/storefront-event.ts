@@ -46,7 +46,10 @@ export const storefrontEventSchema = z.discriminatedUnion('eventType', [
   recommendationClickV1Schema,
 ]);
 export type StorefrontEvent = z.infer<typeof storefrontEventSchema>;
-export type StorefrontEventOf<T extends StorefrontEventType> = Extract<StorefrontEvent, { eventType: T }>;
+export type StorefrontEventOf<T extends StorefrontEventType> = Extract<
+  StorefrontEvent,
+  { eventType: T }
+>;
 
 /** The partition key of `events.raw.v1`: one user's events stay in order on one partition. */
 export function storefrontEventKey(event: Pick<StorefrontEvent, 'userId' | 'anonymousId'>): string {

@@ -38,7 +38,9 @@ export class RedisConnection {
     try {
       await this.client.connect();
     } catch (error) {
-      throw new AppError('REDIS_UNAVAILABLE', `cannot connect to Redis: ${String(error)}`, { cause: error });
+      throw new AppError('REDIS_UNAVAILABLE', `cannot connect to Redis: ${String(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -50,8 +52,13 @@ export class RedisConnection {
   /** True when PING answers within 1 s. */
   async isHealthy(): Promise<boolean> {
     if (this.client.status !== 'ready') return false;
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref());
-    const ping = this.client.ping().then((reply) => reply === 'PONG', () => false);
+    const timeout = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref(),
+    );
+    const ping = this.client.ping().then(
+      (reply) => reply === 'PONG',
+      () => false,
+    );
     return Promise.race([ping, timeout]);
   }
 
@@ -61,7 +68,9 @@ export class RedisConnection {
       return await commands(this.client);
     } catch (error) {
       if (error instanceof AppError || isReplyError(error)) throw error;
-      throw new AppError('REDIS_UNAVAILABLE', `${description} failed: ${String(error)}`, { cause: error });
+      throw new AppError('REDIS_UNAVAILABLE', `${description} failed: ${String(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -70,7 +79,13 @@ export class RedisConnection {
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await this.client.scan(cursor, 'MATCH', `${this.keyPrefix}${pattern}`, 'COUNT', 500);
+      const [next, batch] = await this.client.scan(
+        cursor,
+        'MATCH',
+        `${this.keyPrefix}${pattern}`,
+        'COUNT',
+        500,
+      );
       keys.push(...batch.map((key) => key.slice(this.keyPrefix.length)));
       cursor = next;
     } while (cursor !== '0');

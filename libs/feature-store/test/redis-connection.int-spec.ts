@@ -5,7 +5,11 @@ import { RedisConnection } from '../src';
 describe('RedisConnection on a real Redis', () => {
   const environment = integrationEnvironment();
   const connect = async (keyPrefix: string) => {
-    const connection = new RedisConnection({ url: environment.redisUrl, keyPrefix, connectTimeoutMs: 2_000 });
+    const connection = new RedisConnection({
+      url: environment.redisUrl,
+      keyPrefix,
+      connectTimeoutMs: 2_000,
+    });
     await connection.connect();
     return connection;
   };
@@ -45,7 +49,11 @@ describe('RedisConnection on a real Redis', () => {
   });
 
   it('fails fast with a retriable REDIS_UNAVAILABLE when Redis cannot be reached', async () => {
-    const unreachable = new RedisConnection({ url: 'redis://127.0.0.1:1', keyPrefix: 'x:', connectTimeoutMs: 500 });
+    const unreachable = new RedisConnection({
+      url: 'redis://127.0.0.1:1',
+      keyPrefix: 'x:',
+      connectTimeoutMs: 500,
+    });
     const failure = await unreachable.connect().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);
     expect(failure).toMatchObject({ code: 'REDIS_UNAVAILABLE', retriable: true });
@@ -55,6 +63,8 @@ describe('RedisConnection on a real Redis', () => {
 
   it('passes Redis reply errors through unchanged: they are bugs, not outages', async () => {
     await a.client.set('scalar', '1');
-    await expect(a.run('hget on a string', (client) => client.hget('scalar', 'x'))).rejects.toThrow(/WRONGTYPE/);
+    await expect(a.run('hget on a string', (client) => client.hget('scalar', 'x'))).rejects.toThrow(
+      /WRONGTYPE/,
+    );
   });
 });

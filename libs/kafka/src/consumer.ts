@@ -94,12 +94,23 @@ export class KafkaTopicConsumer<T extends TopicName> {
     partition: number,
   ): { message: ReceivedMessage<T> } | { deadLetter: Omit<DeadLetterInput, 'source'> } {
     const raw = message.value?.toString('utf8') ?? '';
-    const base = { service: this.options.service, payload: raw, key: message.key?.toString('utf8') };
+    const base = {
+      service: this.options.service,
+      payload: raw,
+      key: message.key?.toString('utf8'),
+    };
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      return { deadLetter: { ...base, reason: 'malformed_json', code: 'PAYLOAD_NOT_JSON', message: 'message value is not JSON' } };
+      return {
+        deadLetter: {
+          ...base,
+          reason: 'malformed_json',
+          code: 'PAYLOAD_NOT_JSON',
+          message: 'message value is not JSON',
+        },
+      };
     }
     const parsed = topics[this.options.topic].schema.safeParse(json);
     if (!parsed.success) {
@@ -141,7 +152,9 @@ export class KafkaTopicConsumer<T extends TopicName> {
           return;
         }
         if (attempt >= maxAttempts) throw error;
-        await sleep(Math.min((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1), MAX_BACKOFF_MS));
+        await sleep(
+          Math.min((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1), MAX_BACKOFF_MS),
+        );
       }
     }
   }
@@ -172,7 +185,8 @@ export class KafkaTopicConsumer<T extends TopicName> {
 function headersOf(message: KafkaMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+    if (value !== undefined)
+      headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
   }
   return headers;
 }

@@ -24,9 +24,20 @@ export interface DeadLetterInput {
   retriable?: boolean;
 }
 
-export function deadLetterMessage(input: DeadLetterInput, now = new Date()): OutgoingMessage<'events.dlq.v1'> {
+export function deadLetterMessage(
+  input: DeadLetterInput,
+  now = new Date(),
+): OutgoingMessage<'events.dlq.v1'> {
+  return {
+    key: input.key ?? input.eventId ?? input.reason,
+    value: deadLetterValue(input, now),
+    headers: deadLetterHeaders(input),
+  };
+}
+
+function deadLetterValue(input: DeadLetterInput, now: Date): DeadLetterV1 {
   const truncated = input.payload.length > DEAD_LETTER_PAYLOAD_MAX_CHARS;
-  const value: DeadLetterV1 = {
+  return {
     schemaVersion: 1,
     reason: input.reason,
     code: input.code,
@@ -40,6 +51,9 @@ export function deadLetterMessage(input: DeadLetterInput, now = new Date()): Out
     ...(input.eventType !== undefined ? { eventType: input.eventType.slice(0, 64) } : {}),
     ...(input.source ? { source: input.source } : {}),
   };
+}
+
+function deadLetterHeaders(input: DeadLetterInput): Record<string, string> {
   const headers: Record<string, string> = {
     [headerNames.errorCode]: input.code,
     [headerNames.errorRetriable]: String(input.retriable ?? false),
@@ -49,5 +63,5 @@ export function deadLetterMessage(input: DeadLetterInput, now = new Date()): Out
     headers[headerNames.sourcePartition] = String(input.source.partition);
     headers[headerNames.sourceOffset] = input.source.offset;
   }
-  return { key: input.key ?? input.eventId ?? input.reason, value, headers };
+  return headers;
 }

@@ -2,7 +2,13 @@
  * The platform's Kafka connection: one kafkajs instance per service, topic names resolved through the
  * contracts' registry (and the deployment prefix), admin helpers and a health probe.
  */
-import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type KafkaConfig as KafkaJsConfig,
+  type LogEntry,
+  type SASLOptions,
+} from 'kafkajs';
 import type { KafkaConfig } from '@recsys/config';
 import { physicalTopicName, type TopicName } from '@recsys/contracts';
 import { silentLogger, type AdapterLogger } from './logger';
@@ -77,7 +83,10 @@ export class KafkaClient {
           topic: this.topicName(spec.topic),
           numPartitions: spec.partitions ?? 3,
           replicationFactor: spec.replicationFactor ?? 1,
-          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({
+            name,
+            value,
+          })),
         })),
       });
     } finally {
@@ -93,7 +102,9 @@ export class KafkaClient {
       await admin.describeCluster();
       return true;
     })().catch(() => false);
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref());
+    const timeout = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref(),
+    );
     try {
       return await Promise.race([probe, timeout]);
     } finally {

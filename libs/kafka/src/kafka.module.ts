@@ -2,7 +2,15 @@
  * Nest wiring for the Kafka adapter: one KafkaClient and one connected KafkaPublisher per service,
  * created before the app listens and disconnected on shutdown (after in-flight sends finished).
  */
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { KafkaConfig } from '@recsys/config';
 import { KafkaClient, type TopicSpec } from './kafka-client';
 import { KafkaPublisher, type PublisherOptions } from './publisher';
@@ -31,7 +39,9 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       await this.client.ensureTopics(this.options.ensureTopics);
     }
     await this.publisher.connect();
-    this.logger.log(`connected to ${this.options.config.brokers.join(',')} as ${this.options.config.clientId}`);
+    this.logger.log(
+      `connected to ${this.options.config.brokers.join(',')} as ${this.options.config.clientId}`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -47,7 +57,10 @@ export class KafkaModule {
       global: true,
       providers: [
         { provide: KAFKA_MODULE_OPTIONS, useValue: options },
-        { provide: KafkaClient, useFactory: () => new KafkaClient(options.config, new Logger('kafkajs')) },
+        {
+          provide: KafkaClient,
+          useFactory: () => new KafkaClient(options.config, new Logger('kafkajs')),
+        },
         {
           provide: KafkaPublisher,
           inject: [KafkaClient],

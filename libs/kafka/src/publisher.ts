@@ -3,7 +3,13 @@
  * Idempotent producer with acks from all in-sync replicas; a send that Kafka has not acknowledged within
  * `sendTimeoutMs` fails with a retriable KAFKA_UNAVAILABLE instead of hanging the caller.
  */
-import { CompressionTypes, Partitioners, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type Message,
+  type Producer,
+  type RecordMetadata,
+} from 'kafkajs';
 import { AppError, headerNames, type PayloadOf, type TopicName } from '@recsys/contracts';
 import type { KafkaClient } from './kafka-client';
 
@@ -33,7 +39,8 @@ export class KafkaPublisher {
     options: PublisherOptions = {},
   ) {
     this.sendTimeoutMs = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
-    this.compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
+    this.compression =
+      options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
     this.producer = client.kafka.producer({
       idempotent: true,
       // Idempotence in kafkajs requires one in-flight request per broker; it also keeps per-key order.
@@ -61,7 +68,10 @@ export class KafkaPublisher {
   }
 
   /** Publishes a batch to one topic in one request per broker; resolves once all replicas acknowledged. */
-  async publish<T extends TopicName>(topic: T, messages: OutgoingMessage<T>[]): Promise<RecordMetadata[]> {
+  async publish<T extends TopicName>(
+    topic: T,
+    messages: OutgoingMessage<T>[],
+  ): Promise<RecordMetadata[]> {
     if (messages.length === 0) return [];
     const send = this.producer.send({
       topic: this.client.topicName(topic),
@@ -85,7 +95,13 @@ async function withTimeout<R>(promise: Promise<R>, timeoutMs: number, topic: str
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new AppError('KAFKA_UNAVAILABLE', `Kafka did not acknowledge ${topic} within ${timeoutMs} ms`)),
+      () =>
+        reject(
+          new AppError(
+            'KAFKA_UNAVAILABLE',
+            `Kafka did not acknowledge ${topic} within ${timeoutMs} ms`,
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -93,7 +109,9 @@ async function withTimeout<R>(promise: Promise<R>, timeoutMs: number, topic: str
     return await Promise.race([promise, timeout]);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('KAFKA_UNAVAILABLE', `publishing to ${topic} failed: ${String(error)}`, { cause: error });
+    throw new AppError('KAFKA_UNAVAILABLE', `publishing to ${topic} failed: ${String(error)}`, {
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
   }

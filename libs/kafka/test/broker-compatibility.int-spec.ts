@@ -14,7 +14,11 @@ describe('kafkajs 2.2.4 against the local broker', () => {
   const namespace = testNamespace('broker-compat');
   const topic = `${namespace.topicPrefix}.compat`;
   const groupId = namespace.groupId('compat');
-  const kafka = new Kafka({ clientId: 'compat', brokers: environment.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'compat',
+    brokers: environment.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
   const consumers: Consumer[] = [];
 
   afterAll(async () => {
@@ -26,7 +30,10 @@ describe('kafkajs 2.2.4 against the local broker', () => {
     await admin.connect();
     const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
     await admin.disconnect();
-    return committed[0]!.partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
+    return committed[0]!.partitions.reduce(
+      (sum, partition) => sum + Math.max(0, Number(partition.offset)),
+      0,
+    );
   }
 
   /** Consumes until `expected` messages arrived and the group committed `committedAfter` offsets. */
@@ -42,7 +49,9 @@ describe('kafkajs 2.2.4 against the local broker', () => {
         seen.push(message.value!.toString());
       },
     });
-    await waitFor(() => (seen.length >= expected ? true : undefined), { description: `${expected} messages` });
+    await waitFor(() => (seen.length >= expected ? true : undefined), {
+      description: `${expected} messages`,
+    });
     await waitFor(async () => ((await committedTotal()) === committedAfter ? true : undefined), {
       description: `committed offsets to reach ${committedAfter}`,
     });
@@ -65,7 +74,10 @@ describe('kafkajs 2.2.4 against the local broker', () => {
     const results = await producer.send({
       topic,
       acks: -1,
-      messages: Array.from({ length: MESSAGES }, (_, index) => ({ key: `user-${index % 7}`, value: `m-${index}` })),
+      messages: Array.from({ length: MESSAGES }, (_, index) => ({
+        key: `user-${index % 7}`,
+        value: `m-${index}`,
+      })),
     });
     await producer.disconnect();
     expect(results.every((result) => result.errorCode === 0)).toBe(true);

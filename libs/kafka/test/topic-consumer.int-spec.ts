@@ -1,6 +1,12 @@
 import type { RecordMetadata } from 'kafkajs';
 import { AppError, headerNames, type PageViewV1, type TopicName } from '@recsys/contracts';
-import { integrationEnvironment, readTopic, testNamespace, waitFor, writeRawMessages } from '@recsys/testing';
+import {
+  integrationEnvironment,
+  readTopic,
+  testNamespace,
+  waitFor,
+  writeRawMessages,
+} from '@recsys/testing';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer, type ReceivedMessage } from '../src';
 
 function pageView(eventId: string): PageViewV1 {
@@ -30,7 +36,10 @@ describe('KafkaPublisher and KafkaTopicConsumer on a real broker', () => {
   const stops: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    await client.ensureTopics([{ topic: 'events.raw.v1', partitions: 1 }, { topic: 'events.dlq.v1', partitions: 1 }]);
+    await client.ensureTopics([
+      { topic: 'events.raw.v1', partitions: 1 },
+      { topic: 'events.dlq.v1', partitions: 1 },
+    ]);
     await publisher.connect();
   });
 
@@ -70,7 +79,11 @@ describe('KafkaPublisher and KafkaTopicConsumer on a real broker', () => {
       { key: 'u-1', value: pageView('e-2') },
     ]);
     expect(results[0]?.errorCode).toBe(0);
-    const records = await readTopic({ brokers: environment.kafkaBrokers, topic: physical('events.raw.v1'), count: 2 });
+    const records = await readTopic({
+      brokers: environment.kafkaBrokers,
+      topic: physical('events.raw.v1'),
+      count: 2,
+    });
     expect(records.map((record) => record.key)).toEqual(['u-1', 'u-1']);
     expect(records[0]?.headers).toMatchObject({ 'content-type': 'application/json', ce_id: 'e-1' });
     expect(records.map((record) => (record.json as PageViewV1).eventId)).toEqual(['e-1', 'e-2']);
@@ -90,10 +103,16 @@ describe('KafkaPublisher and KafkaTopicConsumer on a real broker', () => {
     await startConsumer('poison', async (message) => {
       handled.push(message.value.eventId);
     });
-    await waitFor(() => (handled.includes('e-after-poison') ? true : undefined), { description: 'e-after-poison' });
+    await waitFor(() => (handled.includes('e-after-poison') ? true : undefined), {
+      description: 'e-after-poison',
+    });
     expect(handled).toEqual(['e-1', 'e-2', 'e-after-poison']);
 
-    const deadLetters = await readTopic({ brokers: environment.kafkaBrokers, topic: physical('events.dlq.v1'), count: 2 });
+    const deadLetters = await readTopic({
+      brokers: environment.kafkaBrokers,
+      topic: physical('events.dlq.v1'),
+      count: 2,
+    });
     const reasons = deadLetters.map((record) => (record.json as { reason: string }).reason);
     expect(reasons).toEqual(['malformed_json', 'schema_violation']);
     expect(deadLetters[1]?.json).toMatchObject({
@@ -111,10 +130,13 @@ describe('KafkaPublisher and KafkaTopicConsumer on a real broker', () => {
     await startConsumer('retriable', async (message) => {
       const count = (attempts.get(message.value.eventId) ?? 0) + 1;
       attempts.set(message.value.eventId, count);
-      if (message.value.eventId === 'e-1' && count < 3) throw new AppError('REDIS_UNAVAILABLE', 'redis flapped');
+      if (message.value.eventId === 'e-1' && count < 3)
+        throw new AppError('REDIS_UNAVAILABLE', 'redis flapped');
       done.push(message.value.eventId);
     });
-    await waitFor(() => (done.includes('e-after-poison') ? true : undefined), { description: 'all handled' });
+    await waitFor(() => (done.includes('e-after-poison') ? true : undefined), {
+      description: 'all handled',
+    });
     expect(attempts.get('e-1')).toBe(3);
     expect(done).toEqual(['e-1', 'e-2', 'e-after-poison']);
   });
@@ -122,13 +144,22 @@ describe('KafkaPublisher and KafkaTopicConsumer on a real broker', () => {
   it('dead-letters a message whose handler fails for good, with the error code, and moves on', async () => {
     const done: string[] = [];
     await startConsumer('handler-error', async (message) => {
-      if (message.value.eventId === 'e-2') throw new AppError('EVENT_INVALID', 'item sku-x does not exist');
+      if (message.value.eventId === 'e-2')
+        throw new AppError('EVENT_INVALID', 'item sku-x does not exist');
       done.push(message.value.eventId);
     });
-    await waitFor(() => (done.includes('e-after-poison') ? true : undefined), { description: 'all handled' });
+    await waitFor(() => (done.includes('e-after-poison') ? true : undefined), {
+      description: 'all handled',
+    });
     // Every group re-reads the two poison messages (2 dead letters per earlier group) before this one's.
-    const deadLetters = await readTopic({ brokers: environment.kafkaBrokers, topic: physical('events.dlq.v1'), count: 7 });
-    const handlerErrors = deadLetters.filter((record) => (record.json as { reason: string }).reason === 'handler_error');
+    const deadLetters = await readTopic({
+      brokers: environment.kafkaBrokers,
+      topic: physical('events.dlq.v1'),
+      count: 7,
+    });
+    const handlerErrors = deadLetters.filter(
+      (record) => (record.json as { reason: string }).reason === 'handler_error',
+    );
     expect(handlerErrors.map((record) => record.json)).toEqual([
       expect.objectContaining({ reason: 'handler_error', code: 'EVENT_INVALID', eventId: 'e-2' }),
     ]);

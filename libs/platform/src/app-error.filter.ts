@@ -57,7 +57,13 @@ export class AppErrorFilter implements ExceptionFilter {
  */
 function httpExceptionBody(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
-  return { error: { code: httpErrorCode(status, exception.message), message: exception.message, retriable: status >= 500 } };
+  return {
+    error: {
+      code: httpErrorCode(status, exception.message),
+      message: exception.message,
+      retriable: status >= 500,
+    },
+  };
 }
 
 function httpErrorCode(status: number, message: string): string {

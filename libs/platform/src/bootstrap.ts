@@ -13,7 +13,10 @@ import { createLogger } from './logger';
 export interface HttpServiceDefinition<TConfig> {
   serviceName: string;
   loadConfig: () => TConfig;
-  settings: (config: TConfig) => { http: HttpConfig; log: { level: LogLevel; format: 'json' | 'text' } };
+  settings: (config: TConfig) => {
+    http: HttpConfig;
+    log: { level: LogLevel; format: 'json' | 'text' };
+  };
   module: (config: TConfig) => DynamicModule;
   /** Largest request body accepted, in bytes. @default 1 MiB */
   bodyLimitBytes?: (config: TConfig) => number;
@@ -30,7 +33,11 @@ export async function createHttpApp<TConfig>(
     trustProxy: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config), adapter, {
-    logger: createLogger({ serviceName: definition.serviceName, level: log.level, format: log.format }),
+    logger: createLogger({
+      serviceName: definition.serviceName,
+      level: log.level,
+      format: log.format,
+    }),
     bufferLogs: true,
   });
   app.useGlobalFilters(new AppErrorFilter());
@@ -39,7 +46,9 @@ export async function createHttpApp<TConfig>(
 }
 
 /** The `main.ts` of every HTTP service. */
-export async function runHttpService<TConfig>(definition: HttpServiceDefinition<TConfig>): Promise<void> {
+export async function runHttpService<TConfig>(
+  definition: HttpServiceDefinition<TConfig>,
+): Promise<void> {
   let config: TConfig;
   try {
     config = definition.loadConfig();

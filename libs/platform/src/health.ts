@@ -19,9 +19,14 @@ export interface ReadinessReport {
 
 export async function checkReadiness(indicators: HealthIndicator[]): Promise<ReadinessReport> {
   const results = await Promise.all(
-    indicators.map(async (indicator) => [indicator.name, await indicator.isHealthy().catch(() => false)] as const),
+    indicators.map(
+      async (indicator) =>
+        [indicator.name, await indicator.isHealthy().catch(() => false)] as const,
+    ),
   );
-  const checks = Object.fromEntries(results.map(([name, healthy]) => [name, healthy ? 'up' : 'down'] as const));
+  const checks = Object.fromEntries(
+    results.map(([name, healthy]) => [name, healthy ? 'up' : 'down'] as const),
+  );
   return { status: results.every(([, healthy]) => healthy) ? 'ready' : 'not_ready', checks };
 }
 

@@ -14,7 +14,10 @@ export interface TestNamespace {
 }
 
 export function testNamespace(label: string): TestNamespace {
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 24);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 24);
   const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const topicPrefix = `t-${safeLabel}-${id}`;
   return {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeadLetterV1, StorefrontEvent } from '@recsys/contracts';
 import type { OutgoingMessage } from '@recsys/kafka';
 import { IngestEventsUseCase, type IngestPublisher } from './ingest-events.usecase';
 
@@ -13,7 +12,10 @@ class RecordingPublisher implements IngestPublisher {
   readonly deadLetters: OutgoingMessage<'events.dlq.v1'>[] = [];
   failWith: Error | undefined;
 
-  async publish(topic: 'events.raw.v1' | 'events.dlq.v1', messages: OutgoingMessage<never>[]): Promise<void> {
+  async publish(
+    topic: 'events.raw.v1' | 'events.dlq.v1',
+    messages: OutgoingMessage<never>[],
+  ): Promise<void> {
     if (this.failWith) throw this.failWith;
     (topic === 'events.raw.v1' ? this.raw : this.deadLetters).push(...messages);
   }
@@ -34,32 +36,52 @@ describe('IngestEventsUseCase', () => {
     expect(result).toEqual({ accepted: 2, rejected: [] });
     expect(publisher.raw.map((message) => message.key)).toEqual(['u-1001', 'anon-3f9c']);
     const first = publisher.raw[0]!;
-    expect((first.value as StorefrontEvent).receivedAt).toBe(NOW.toISOString());
-    expect(first.headers).toMatchObject({ ce_id: 'evt-0002', ce_type: 'product_view', ce_source: 'collector' });
+    expect(first.value.receivedAt).toBe(NOW.toISOString());
+    expect(first.headers).toMatchObject({
+      ce_id: 'evt-0002',
+      ce_type: 'product_view',
+      ce_source: 'collector',
+    });
     expect(publisher.deadLetters).toEqual([]);
   });
 
   it('overwrites a client-sent receivedAt: the server clock is authoritative', async () => {
     const { publisher, ingest } = setup();
     await ingest.execute([{ ...fixture('page-view'), receivedAt: '2020-01-01T00:00:00Z' }]);
-    expect((publisher.raw[0]!.value as StorefrontEvent).receivedAt).toBe(NOW.toISOString());
+    expect(publisher.raw[0]!.value.receivedAt).toBe(NOW.toISOString());
   });
 
   it('accepts the good events of a mixed batch and reports and dead-letters each bad one', async () => {
     const { publisher, ingest } = setup();
     const badTimestamp = { ...fixture('search'), eventId: 'evt-bad', timestamp: 'yesterday' };
-    const result = await ingest.execute([fixture('page-view'), badTimestamp, 42, fixture('purchase')]);
+    const result = await ingest.execute([
+      fixture('page-view'),
+      badTimestamp,
+      42,
+      fixture('purchase'),
+    ]);
 
     expect(result.accepted).toBe(2);
     expect(result.rejected).toEqual([
-      expect.objectContaining({ index: 1, eventId: 'evt-bad', code: 'EVENT_INVALID', reason: 'schema_violation', issues: [{ path: 'timestamp', message: expect.any(String) }] }),
+      expect.objectContaining({
+        index: 1,
+        eventId: 'evt-bad',
+        code: 'EVENT_INVALID',
+        reason: 'schema_violation',
+        issues: [{ path: 'timestamp', message: expect.any(String) }],
+      }),
       expect.objectContaining({ index: 2, code: 'EVENT_INVALID', reason: 'schema_violation' }),
     ]);
     expect(publisher.deadLetters).toHaveLength(2);
     const deadLetter = publisher.deadLetters[0]!;
     expect(deadLetter.key).toBe('u-1001');
-    expect(deadLetter.value as DeadLetterV1).toMatchObject({ reason: 'schema_violation', service: 'collector', eventId: 'evt-bad', eventType: 'search' });
-    expect(JSON.parse((deadLetter.value as DeadLetterV1).payload)).toEqual(badTimestamp);
+    expect(deadLetter.value).toMatchObject({
+      reason: 'schema_violation',
+      service: 'collector',
+      eventId: 'evt-bad',
+      eventType: 'search',
+    });
+    expect(JSON.parse(deadLetter.value.payload)).toEqual(badTimestamp);
     expect(publisher.deadLetters[1]!.value.payload).toBe('42');
   });
 
@@ -69,9 +91,14 @@ describe('IngestEventsUseCase', () => {
     const result = await ingest.execute([huge]);
     expect(result).toEqual({
       accepted: 0,
-      rejected: [expect.objectContaining({ index: 0, code: 'EVENT_TOO_LARGE', reason: 'too_large' })],
+      rejected: [
+        expect.objectContaining({ index: 0, code: 'EVENT_TOO_LARGE', reason: 'too_large' }),
+      ],
     });
-    expect(publisher.deadLetters[0]!.value).toMatchObject({ reason: 'too_large', code: 'EVENT_TOO_LARGE' });
+    expect(publisher.deadLetters[0]!.value).toMatchObject({
+      reason: 'too_large',
+      code: 'EVENT_TOO_LARGE',
+    });
   });
 
   it('propagates a publishing failure instead of reporting success', async () => {

@@ -53,24 +53,42 @@ export class IngestEventsUseCase {
   async execute(events: unknown[]): Promise<IngestResult> {
     const receivedAt = this.now().toISOString();
     const checked: Checked = { valid: [], rejected: [], deadLetters: [] };
-    events.forEach((event, index) => this.check(event, index, receivedAt, checked));
+    events.forEach((event, index) => this.check({ event, index, receivedAt }, checked));
     await this.publisher.publish('events.raw.v1', checked.valid);
     await this.publisher.publish('events.dlq.v1', checked.deadLetters);
     return { accepted: checked.valid.length, rejected: checked.rejected };
   }
 
-  private check(event: unknown, index: number, receivedAt: string, checked: Checked): void {
+  private check(
+    { event, index, receivedAt }: { event: unknown; index: number; receivedAt: string },
+    checked: Checked,
+  ): void {
     const text = JSON.stringify(event) ?? 'null';
     if (Buffer.byteLength(text) > this.limits.maxEventBytes) {
       const message = `event is larger than ${this.limits.maxEventBytes} bytes`;
-      this.reject(checked, { index, text, event, code: 'EVENT_TOO_LARGE', reason: 'too_large', message });
+      this.reject(checked, {
+        index,
+        text,
+        event,
+        code: 'EVENT_TOO_LARGE',
+        reason: 'too_large',
+        message,
+      });
       return;
     }
     const parsed = storefrontEventSchema.safeParse(event);
     if (!parsed.success) {
       const issues = toValidationIssues(parsed.error);
       const message = 'event does not match its schema';
-      this.reject(checked, { index, text, event, code: 'EVENT_INVALID', reason: 'schema_violation', message, issues });
+      this.reject(checked, {
+        index,
+        text,
+        event,
+        code: 'EVENT_INVALID',
+        reason: 'schema_violation',
+        message,
+        issues,
+      });
       return;
     }
     checked.valid.push(toRawMessage({ ...parsed.data, receivedAt }));
@@ -82,7 +100,10 @@ export class IngestEventsUseCase {
   ): void {
     const { text, event, ...rejected } = rejection;
     const identity = identityOf(event);
-    checked.rejected.push({ ...rejected, ...(identity.eventId ? { eventId: identity.eventId } : {}) });
+    checked.rejected.push({
+      ...rejected,
+      ...(identity.eventId ? { eventId: identity.eventId } : {}),
+    });
     checked.deadLetters.push(
       deadLetterMessage(
         {
@@ -118,7 +139,8 @@ function toRawMessage(event: StorefrontEvent): OutgoingMessage<'events.raw.v1'> 
 function identityOf(event: unknown): { eventId?: string; eventType?: string; key?: string } {
   if (typeof event !== 'object' || event === null) return {};
   const record = event as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : undefined);
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : undefined;
   const eventId = text(record['eventId']);
   const eventType = text(record['eventType']);
   const key = text(record['userId']) ?? text(record['anonymousId']);

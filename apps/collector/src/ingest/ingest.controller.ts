@@ -20,14 +20,21 @@ export class IngestController {
   /** 202 when at least one event was accepted (rejected ones are listed); 400 when none was. */
   @Post()
   @HttpCode(202)
-  async post(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestResponse> {
+  async post(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IngestResponse> {
     const events = eventsOfRequestBody(body, this.config.limits.maxBatchEvents);
     const result = await this.ingest.execute(events);
     if (result.accepted > 0) return result;
     void reply.status(400);
     return {
       ...result,
-      error: { code: 'EVENT_INVALID', message: 'no event in the request was valid', retriable: false },
+      error: {
+        code: 'EVENT_INVALID',
+        message: 'no event in the request was valid',
+        retriable: false,
+      },
     };
   }
 }

@@ -3,7 +3,9 @@ import { eventsOfRequestBody } from './request-body';
 
 describe('eventsOfRequestBody', () => {
   it('treats an object as one event, an array or { events } as a batch', () => {
-    expect(eventsOfRequestBody({ eventType: 'page_view' }, 10)).toEqual([{ eventType: 'page_view' }]);
+    expect(eventsOfRequestBody({ eventType: 'page_view' }, 10)).toEqual([
+      { eventType: 'page_view' },
+    ]);
     expect(eventsOfRequestBody([1, 2], 10)).toEqual([1, 2]);
     expect(eventsOfRequestBody({ events: [1, 2, 3] }, 10)).toEqual([1, 2, 3]);
   });
@@ -21,6 +23,10 @@ describe('eventsOfRequestBody', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(AppError);
-    expect(thrown).toMatchObject({ code: 'BATCH_INVALID', retriable: false, message: expect.stringMatching(message) });
+    expect(thrown).toMatchObject({
+      code: 'BATCH_INVALID',
+      retriable: false,
+      message: expect.stringMatching(message),
+    });
   });
 });

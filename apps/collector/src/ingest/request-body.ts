@@ -8,9 +8,13 @@ export function eventsOfRequestBody(body: unknown, maxBatchEvents: number): unkn
   const events = extractEvents(body);
   if (events.length === 0) throw new AppError('BATCH_INVALID', 'the request contains no events');
   if (events.length > maxBatchEvents) {
-    throw new AppError('BATCH_INVALID', `a batch holds at most ${maxBatchEvents} events, got ${events.length}`, {
-      details: { maxBatchEvents, received: events.length },
-    });
+    throw new AppError(
+      'BATCH_INVALID',
+      `a batch holds at most ${maxBatchEvents} events, got ${events.length}`,
+      {
+        details: { maxBatchEvents, received: events.length },
+      },
+    );
   }
   return events;
 }

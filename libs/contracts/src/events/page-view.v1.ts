@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { categoryPathSchema } from '../common';
 import { defineStorefrontEvent } from '../envelope';
 
-export const pageTypes = ['home', 'category', 'product', 'search', 'cart', 'checkout', 'other'] as const;
+export const pageTypes = [
+  'home',
+  'category',
+  'product',
+  'search',
+  'cart',
+  'checkout',
+  'other',
+] as const;
 
 export const pageViewV1Schema = defineStorefrontEvent('page_view', {
   pageType: z.enum(pageTypes),

@@ -22,8 +22,9 @@ export const purchaseV1Schema = defineStorefrontEvent('purchase', {
   tax: priceSchema.optional(),
 }).refine(
   (order) =>
-    Math.abs(order.items.reduce((sum, line) => sum + line.quantity * line.price, 0) - order.revenue) <=
-    REVENUE_TOLERANCE,
+    Math.abs(
+      order.items.reduce((sum, line) => sum + line.quantity * line.price, 0) - order.revenue,
+    ) <= REVENUE_TOLERANCE,
   { message: 'revenue must equal the sum of quantity × price', path: ['revenue'] },
 );
 export type PurchaseV1 = z.infer<typeof purchaseV1Schema>;

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { idSchema } from '../common';
 import { defineStorefrontEvent } from '../envelope';
 
-export const shareChannels = ['email', 'facebook', 'x', 'whatsapp', 'pinterest', 'copy_link', 'other'] as const;
+export const shareChannels = [
+  'email',
+  'facebook',
+  'x',
+  'whatsapp',
+  'pinterest',
+  'copy_link',
+  'other',
+] as const;
 
 export const shareV1Schema = defineStorefrontEvent('share', {
   itemId: idSchema,

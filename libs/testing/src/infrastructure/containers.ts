@@ -14,8 +14,13 @@ export async function dockerEngineAnswers(): Promise<boolean> {
   const hasSocket = process.env['DOCKER_HOST'] !== undefined || existsSync('/var/run/docker.sock');
   if (!hasSocket || process.env['RECSYS_TEST_NO_DOCKER'] === '1') return false;
   const { getContainerRuntimeClient } = await import('testcontainers');
-  const probe = getContainerRuntimeClient().then(() => true, () => false);
-  const timeout = new Promise<boolean>((done) => setTimeout(() => done(false), DOCKER_PROBE_TIMEOUT_MS).unref());
+  const probe = getContainerRuntimeClient().then(
+    () => true,
+    () => false,
+  );
+  const timeout = new Promise<boolean>((done) =>
+    setTimeout(() => done(false), DOCKER_PROBE_TIMEOUT_MS).unref(),
+  );
   return Promise.race([probe, timeout]);
 }
 

@@ -15,7 +15,10 @@ export const TEST_RUN_DIR = join(REPO_ROOT, '.run', 'test');
 
 export type LocalService = 'kafka' | 'redis';
 
-async function script(service: LocalService, command: 'start' | 'stop' | 'status'): Promise<string> {
+async function script(
+  service: LocalService,
+  command: 'start' | 'stop' | 'status',
+): Promise<string> {
   const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', `${service}.sh`), command], {
     env: { ...process.env, RECSYS_RUN_DIR: TEST_RUN_DIR },
     maxBuffer: 16 * 1024 * 1024,

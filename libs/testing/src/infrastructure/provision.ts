@@ -24,7 +24,10 @@ export interface ProvisionedInfrastructure {
 
 const ENV_NAMES: Record<LocalService, string> = { kafka: 'KAFKA_BROKERS', redis: 'REDIS_URL' };
 
-async function provisionOne(service: LocalService, useDocker: boolean): Promise<ProvisionedService> {
+async function provisionOne(
+  service: LocalService,
+  useDocker: boolean,
+): Promise<ProvisionedService> {
   const fromEnv = process.env[ENV_NAMES[service]];
   if (fromEnv !== undefined && fromEnv !== '') {
     return { address: fromEnv, source: 'env', release: async () => undefined };

@@ -3,7 +3,7 @@
  * so integration tests check the broker's contents rather than our adapter's view of them.
  */
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
 export interface ReadRecord {
   key: string | null;
@@ -24,7 +24,11 @@ export interface ReadTopicOptions {
 }
 
 export async function readTopic(options: ReadTopicOptions): Promise<ReadRecord[]> {
-  const kafka = new Kafka({ clientId: 'test-reader', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'test-reader',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: `reader-${randomBytes(6).toString('hex')}` });
   const records: ReadRecord[] = [];
   await consumer.connect();
@@ -32,13 +36,18 @@ export async function readTopic(options: ReadTopicOptions): Promise<ReadRecord[]
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`read ${records.length}/${options.count} records from ${options.topic} before timeout`)),
+        () =>
+          reject(
+            new Error(
+              `read ${records.length}/${options.count} records from ${options.topic} before timeout`,
+            ),
+          ),
         options.timeoutMs ?? 20_000,
       );
       consumer
         .run({
           eachMessage: async ({ partition, message }) => {
-            records.push(toRecord(partition, message.offset, message.key, message.value, message.headers));
+            records.push(toRecord(partition, message));
             if (records.length >= options.count) {
               clearTimeout(timer);
               resolve();
@@ -53,13 +62,7 @@ export async function readTopic(options: ReadTopicOptions): Promise<ReadRecord[]
   return records;
 }
 
-function toRecord(
-  partition: number,
-  offset: string,
-  key: Buffer | null,
-  value: Buffer | null,
-  headers: IHeaders | undefined,
-): ReadRecord {
+function toRecord(partition: number, { offset, key, value, headers }: KafkaMessage): ReadRecord {
   const text = value?.toString('utf8') ?? '';
   let json: unknown;
   try {
@@ -69,9 +72,17 @@ function toRecord(
   }
   const flatHeaders: Record<string, string> = {};
   for (const [name, headerValue] of Object.entries(headers ?? {})) {
-    if (headerValue !== undefined) flatHeaders[name] = String(Array.isArray(headerValue) ? headerValue[0] : headerValue);
+    if (headerValue !== undefined)
+      flatHeaders[name] = String(Array.isArray(headerValue) ? headerValue[0] : headerValue);
   }
-  return { key: key?.toString('utf8') ?? null, value: text, json, headers: flatHeaders, partition, offset };
+  return {
+    key: key?.toString('utf8') ?? null,
+    value: text,
+    json,
+    headers: flatHeaders,
+    partition,
+    offset,
+  };
 }
 
 /** Writes raw bytes to a topic (for poison-message tests that must bypass our typed publisher). */
@@ -80,7 +91,11 @@ export async function writeRawMessages(options: {
   topic: string;
   messages: { key: string; value: string }[];
 }): Promise<void> {
-  const kafka = new Kafka({ clientId: 'test-writer', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'test-writer',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+  });
   const producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();
   try {

@@ -1,0 +1,156 @@
+// Lint rules for the whole monorepo. Module boundaries come from Nx tags (see README "Layout"):
+// dependencies point one way (app → platform → data-access → domain → contracts/util), and each outside
+// system has exactly one lib allowed to import its client.
+import nx from '@nx/eslint-plugin';
+import jest from 'eslint-plugin-jest';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const ALL_LIB_TYPES = [
+  'type:platform',
+  'type:data-access',
+  'type:domain',
+  'type:util',
+  'type:contracts',
+];
+const SPEC_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'];
+
+// Each outside system's client is imported by exactly one adapter lib (tagged adapter:<system>).
+const CLIENTS = { kafka: 'kafkajs', redis: 'ioredis', tfjs: '@tensorflow/*' };
+const clientsExcept = (system) =>
+  Object.entries(CLIENTS)
+    .filter(([name]) => name !== system)
+    .map(([, client]) => client);
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '.run/**', '**/*.js', '**/*.mjs'] },
+  ...nx.configs['flat/base'],
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          depConstraints: [
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
+              bannedExternalImports: Object.values(CLIENTS),
+            },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:platform',
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'],
+              bannedExternalImports: Object.values(CLIENTS),
+            },
+            { sourceTag: 'adapter:kafka', bannedExternalImports: clientsExcept('kafka') },
+            { sourceTag: 'adapter:redis', bannedExternalImports: clientsExcept('redis') },
+            { sourceTag: 'adapter:tfjs', bannedExternalImports: clientsExcept('tfjs') },
+            {
+              sourceTag: 'type:data-access',
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:util',
+                'type:contracts',
+                'type:testing',
+              ],
+            },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:testing'],
+              bannedExternalImports: ['@nestjs/*', 'kafkajs', 'ioredis', 'fastify'],
+            },
+            {
+              sourceTag: 'type:util',
+              onlyDependOnLibsWithTags: ['type:testing'],
+              allowedExternalImports: ['zod'],
+            },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: ['type:testing'],
+              allowedExternalImports: ['zod'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
+            },
+            {
+              sourceTag: 'scope:collector',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:collector'],
+            },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+          ],
+        },
+      ],
+      // An async function that implements a Promise-returning interface needs no await.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/naming-convention': [
+        'error',
+        { selector: 'typeLike', format: ['PascalCase'] },
+        {
+          selector: 'interface',
+          format: ['PascalCase'],
+          custom: { regex: '^I[A-Z]', match: false },
+        },
+      ],
+      'no-process-env': 'error',
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+      complexity: ['error', 10],
+      'max-depth': ['error', 3],
+      'max-params': ['error', 3],
+    },
+  },
+  // process.env is read in one place: libs/config (and the test harness that provisions it).
+  {
+    files: ['libs/config/src/**/*.ts', 'libs/testing/src/infrastructure/**/*.ts'],
+    rules: { 'no-process-env': 'off' },
+  },
+  // Production code never imports the test harness (Nx tags cannot tell a spec file from production code).
+  {
+    files: ['**/*.ts'],
+    ignores: [...SPEC_FILES, 'libs/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@recsys/testing', message: 'Only tests may import @recsys/testing.' }] },
+      ],
+    },
+  },
+  {
+    files: SPEC_FILES,
+    ...jest.configs['flat/recommended'],
+    rules: {
+      ...jest.configs['flat/recommended'].rules,
+      'jest/no-focused-tests': 'error',
+      'jest/no-commented-out-tests': 'error',
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*'] }],
+      'max-lines-per-function': 'off',
+      'max-lines': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      // expect.any() / expect.objectContaining() are typed `any` by @types/jest.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, type-checks and lints, then runs every unit and integration test.
+# Kafka and Redis come from KAFKA_BROKERS / REDIS_URL when set, else testcontainers when a Docker engine
+# answers, else local processes (tools/kafka.sh, tools/redis.sh) that the run starts and stops again.
+# Extra arguments go to Jest, e.g. `npm test -- libs/kafka`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+started=$(date +%s)
+ensure_node_modules
+
+# Fetch the local infrastructure's prerequisites up front, with visible progress, when it will be used.
+if [ -z "${KAFKA_BROKERS:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+  if ! docker_engine_answers; then
+    [ -n "${KAFKA_BROKERS:-}" ] || bash tools/kafka.sh jars
+    [ -n "${REDIS_URL:-}" ] || bash tools/redis.sh install
+  fi
+fi
+
+log "type-checking"
+npx tsc -p tsconfig.json
+log "linting"
+npm run --silent lint
+
+log "running tests (prerequisites, types and lint took $(( $(date +%s) - started )) s)"
+exec npx jest "$@"
