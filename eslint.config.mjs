@@ -85,10 +85,10 @@ export default tseslint.config(
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
             },
-            {
-              sourceTag: 'scope:collector',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:collector'],
-            },
+            ...['collector', 'preprocessor', 'trainer', 'scorer', 'cli'].map((app) => ({
+              sourceTag: `scope:${app}`,
+              onlyDependOnLibsWithTags: ['scope:shared', `scope:${app}`],
+            })),
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },

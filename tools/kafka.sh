@@ -29,7 +29,7 @@ resolve_jars() {
   command -v mvn >/dev/null || { log "installing Maven"; apt_install maven; }
   log "resolving Kafka $KAFKA_VERSION jars from Maven Central into $JARS_DIR"
   rm -rf "$JARS_DIR" && mkdir -p "$JARS_DIR"
-  mvn -q -B -f "$REPO_ROOT/tools/kafka/pom.xml" dependency:copy-dependencies \
+  mvn -q -B --no-transfer-progress -Dstyle.color=never -f "$REPO_ROOT/tools/kafka/pom.xml" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$JARS_DIR" >&2
   ls "$JARS_DIR"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null || die "broker jar missing after mvn"
   touch "$JARS_DIR/.complete"
