@@ -1,0 +1,256 @@
+/**
+ * The feature store on Redis (layout: ../FORMAT.md): applies update plans atomically and at most once,
+ * upserts catalogue items last-write-wins, and reads features back for serving and for tests.
+ */
+import type { ItemUpsertedV1 } from '@recsys/contracts';
+import {
+  CATEGORY_SEPARATOR,
+  interactionWeight,
+  type StoredHash,
+  type StoredUser,
+  type UpdatePlan,
+} from '@recsys/features';
+import { APPLY_BATCH_LUA, UPSERT_ITEM_LUA } from './lua/apply-batch.lua';
+import { featureKeys, utcDay } from './keys';
+import type { RedisConnection } from './redis-connection';
+
+export interface FeatureStoreSettings {
+  /** @default 2592000 (30 days) */
+  dedupeTtlSeconds: number;
+  /** @default 7776000 (90 days) */
+  userTtlSeconds: number;
+  /** Negative items sampled per labelled event snapshot. @default 4 */
+  negativeSamples: number;
+}
+
+export const defaultFeatureStoreSettings: FeatureStoreSettings = {
+  dedupeTtlSeconds: 30 * 86_400,
+  userTtlSeconds: 90 * 86_400,
+  negativeSamples: 4,
+};
+
+export type QualityCounts = Record<
+  'total' | 'invalid' | 'duplicate' | 'late' | 'unknown_item',
+  number
+>;
+
+export interface BatchToApply {
+  plans: Array<{ plan: UpdatePlan; offset?: string }>;
+  /** `<group>:<topic>:<partition>` whose offset is stored with the batch. */
+  offsetKey?: string;
+  lastOffset?: string;
+  quality?: { windowStartMs: number; counts: Partial<QualityCounts> };
+}
+
+export interface Snapshot {
+  user: StoredUser;
+  items: Array<{ itemId: string; stored: StoredHash }>;
+  negatives: Array<{ itemId: string; stored: StoredHash }>;
+}
+
+export type ApplyOutcome =
+  | { status: 'applied'; snapshot?: Snapshot }
+  | { status: 'duplicate' }
+  | { status: 'already_applied' };
+
+type RawItems = Array<[string, string[]]>;
+type RawSnapshot = [string[], string[], string[], string[], RawItems, RawItems];
+type RawResult = ['a', RawSnapshot?] | ['d'] | ['o'];
+
+export class FeatureStore {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly settings: FeatureStoreSettings = defaultFeatureStoreSettings,
+  ) {
+    redis.client.defineCommand('recsysApplyBatch', { numberOfKeys: 0, lua: APPLY_BATCH_LUA });
+    redis.client.defineCommand('recsysUpsertItem', { numberOfKeys: 1, lua: UPSERT_ITEM_LUA });
+  }
+
+  /** Applies a batch in one atomic script run; returns one outcome per plan, in order. */
+  async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
+    if (batch.plans.length === 0 && batch.quality === undefined) return [];
+    const payload = JSON.stringify({
+      dedupeTtl: this.settings.dedupeTtlSeconds,
+      userTtl: this.settings.userTtlSeconds,
+      neg: this.settings.negativeSamples,
+      offsetKey: batch.offsetKey,
+      lastOffset: batch.lastOffset,
+      dq: batch.quality
+        ? { window: String(batch.quality.windowStartMs), counts: batch.quality.counts }
+        : undefined,
+      events: batch.plans.map(({ plan, offset }) => toScriptEvent(plan, offset)),
+    });
+    const prefix = `${this.redis.keyPrefix}${featureKeys.root}`;
+    const raw = (await this.redis.run('apply feature batch', (client) =>
+      (client as unknown as ScriptClient).recsysApplyBatch(prefix, payload),
+    )) as RawResult[];
+    return raw.map(toOutcome);
+  }
+
+  /** Writes a catalogue item unless the stored one is as new or newer; true when written. */
+  async upsertItem(item: ItemUpsertedV1): Promise<boolean> {
+    const written = await this.redis.run('upsert item', (client) =>
+      (client as unknown as ScriptClient).recsysUpsertItem(
+        featureKeys.item(item.itemId),
+        String(Date.parse(item.updatedAt)),
+        item.title,
+        item.categoryPath.join(CATEGORY_SEPARATOR),
+        String(item.price),
+        item.currency.toUpperCase(),
+        item.availability,
+        item.brand ?? '',
+      ),
+    );
+    return written === 1;
+  }
+
+  async readUser(userKey: string): Promise<StoredUser> {
+    const results = await this.redis.run('read user', (client) =>
+      client
+        .pipeline()
+        .hgetall(featureKeys.userProfile(userKey))
+        .hgetall(featureKeys.userCategories(userKey))
+        .hgetall(featureKeys.userBrands(userKey))
+        .lrange(featureKeys.userSequence(userKey), 0, -1)
+        .exec(),
+    );
+    const [profile, categories, brands, sequence] = (results ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+    return {
+      profile: profile as StoredHash,
+      categoryAffinity: categories as StoredHash,
+      brandAffinity: brands as StoredHash,
+      sequence: sequence as string[],
+    };
+  }
+
+  /** Item hashes for many items in one round trip. */
+  async readItems(itemIds: readonly string[]): Promise<Map<string, StoredHash>> {
+    if (itemIds.length === 0) return new Map();
+    const results = await this.redis.run('read items', (client) => {
+      const pipeline = client.pipeline();
+      for (const itemId of itemIds) pipeline.hgetall(featureKeys.item(itemId));
+      return pipeline.exec();
+    });
+    return new Map(
+      itemIds.map((itemId, index) => [itemId, (results?.[index]?.[1] ?? {}) as StoredHash]),
+    );
+  }
+
+  /** Strongest co-visitation neighbours of an item. */
+  async coVisitation(
+    itemId: string,
+    limit: number,
+  ): Promise<Array<{ itemId: string; weight: number }>> {
+    const flat = await this.redis.run('read co-visitation', (client) =>
+      client.zrevrange(featureKeys.coVisitation(itemId), 0, limit - 1, 'WITHSCORES'),
+    );
+    return pairs(flat);
+  }
+
+  async popular(limit: number, dayMs?: number): Promise<Array<{ itemId: string; weight: number }>> {
+    const key =
+      dayMs === undefined ? featureKeys.popularity() : featureKeys.popularityOfDay(utcDay(dayMs));
+    return pairs(
+      await this.redis.run('read popularity', (client) =>
+        client.zrevrange(key, 0, limit - 1, 'WITHSCORES'),
+      ),
+    );
+  }
+
+  async storedOffset(offsetKey: string): Promise<string | undefined> {
+    const value = await this.redis.run('read offset', (client) =>
+      client.get(`${featureKeys.root}off:${offsetKey}`),
+    );
+    return value ?? undefined;
+  }
+
+  async qualityWindow(windowStartMs: number): Promise<QualityCounts> {
+    const hash = await this.redis.run('read quality', (client) =>
+      client.hgetall(featureKeys.qualityWindow(windowStartMs)),
+    );
+    const read = (field: keyof QualityCounts) => Number(hash[field] ?? 0);
+    return {
+      total: read('total'),
+      invalid: read('invalid'),
+      duplicate: read('duplicate'),
+      late: read('late'),
+      unknown_item: read('unknown_item'),
+    };
+  }
+
+  /** Deletes every key of this format version (for a rebuild from Kafka). Returns the number deleted. */
+  async deleteAll(): Promise<number> {
+    const keys = await this.redis.scanKeys(`${featureKeys.root}*`);
+    for (let start = 0; start < keys.length; start += 500) {
+      await this.redis.run('delete features', (client) =>
+        client.unlink(...keys.slice(start, start + 500)),
+      );
+    }
+    return keys.length;
+  }
+}
+
+interface ScriptClient {
+  recsysApplyBatch(prefix: string, payload: string): Promise<unknown>;
+  recsysUpsertItem(key: string, ...args: string[]): Promise<number>;
+}
+
+function toScriptEvent(plan: UpdatePlan, offset: string | undefined): Record<string, unknown> {
+  return {
+    id: plan.eventId,
+    u: plan.userKey,
+    s: plan.sessionId,
+    ts: plan.timestampMs,
+    day: utcDay(plan.timestampMs),
+    b: plan.behaviour,
+    w: interactionWeight(plan.interaction),
+    items: plan.items.map((item) =>
+      item.price === undefined ? { i: item.itemId } : { i: item.itemId, p: item.price },
+    ),
+    cat:
+      plan.categoryPath && plan.categoryPath.length > 0
+        ? plan.categoryPath.join(CATEGORY_SEPARATOR)
+        : undefined,
+    rev: plan.revenue,
+    rat: plan.rating,
+    snap: plan.snapshot || undefined,
+    o: offset,
+  };
+}
+
+function toOutcome(raw: RawResult): ApplyOutcome {
+  if (raw[0] === 'd') return { status: 'duplicate' };
+  if (raw[0] === 'o') return { status: 'already_applied' };
+  const captured = raw[1];
+  if (captured === undefined) return { status: 'applied' };
+  const [profile, categories, brands, sequence, items, negatives] = captured;
+  return {
+    status: 'applied',
+    snapshot: {
+      user: {
+        profile: hashOf(profile),
+        categoryAffinity: hashOf(categories),
+        brandAffinity: hashOf(brands),
+        sequence,
+      },
+      items: items.map(([itemId, flat]) => ({ itemId, stored: hashOf(flat) })),
+      negatives: negatives.map(([itemId, flat]) => ({ itemId, stored: hashOf(flat) })),
+    },
+  };
+}
+
+function hashOf(flat: string[]): StoredHash {
+  const hash: Record<string, string> = {};
+  for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index]!] = flat[index + 1]!;
+  return hash;
+}
+
+function pairs(flat: string[]): Array<{ itemId: string; weight: number }> {
+  const result: Array<{ itemId: string; weight: number }> = [];
+  for (let index = 0; index + 1 < flat.length; index += 2)
+    result.push({ itemId: flat[index]!, weight: Number(flat[index + 1]) });
+  return result;
+}

@@ -1,0 +1,29 @@
+/**
+ * The only place that builds feature-store keys (layout: ../FORMAT.md). Keys are relative to the
+ * connection's prefix (ioredis adds it); Lua scripts receive `scriptKeyPrefix` and build the same shapes.
+ */
+export const FEATURE_FORMAT_VERSION = 1;
+
+const ROOT = `fs:v${FEATURE_FORMAT_VERSION}:`;
+
+export const featureKeys = {
+  root: ROOT,
+  userProfile: (userKey: string) => `${ROOT}{u:${userKey}}:p`,
+  userCategories: (userKey: string) => `${ROOT}{u:${userKey}}:c`,
+  userBrands: (userKey: string) => `${ROOT}{u:${userKey}}:b`,
+  userSequence: (userKey: string) => `${ROOT}{u:${userKey}}:q`,
+  userSessionItems: (userKey: string) => `${ROOT}{u:${userKey}}:si`,
+  item: (itemId: string) => `${ROOT}{i:${itemId}}:p`,
+  coVisitation: (itemId: string) => `${ROOT}{i:${itemId}}:cv`,
+  popularity: () => `${ROOT}pop`,
+  popularityOfDay: (day: string) => `${ROOT}pop:d:${day}`,
+  seen: (eventId: string) => `${ROOT}seen:${eventId}`,
+  offset: (group: string, topic: string, partition: number) =>
+    `${ROOT}off:${group}:${topic}:${partition}`,
+  qualityWindow: (windowStartMs: number) => `${ROOT}dq:${windowStartMs}`,
+} as const;
+
+/** `yyyymmdd` of a UTC instant (the popularity-of-day key). */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
+}

@@ -1,0 +1,55 @@
+/**
+ * The feature specification, as data: which behaviours are counted, over which windows, how long
+ * sequences and neighbour lists are, and the version that every stored vector and training example
+ * carries. Changing any value here that changes stored meaning means bumping FEATURE_SPEC_VERSION.
+ */
+export const FEATURE_SPEC_VERSION = 1;
+
+/** Behaviours counted per user and per item. */
+export const behaviours = [
+  'page_view',
+  'view',
+  'search',
+  'cart',
+  'remove',
+  'purchase',
+  'rating',
+  'review',
+  'share',
+  'impression',
+  'click',
+] as const;
+export type Behaviour = (typeof behaviours)[number];
+
+/**
+ * Windowed counts are exponentially decayed counters with these time constants: each event adds 1,
+ * which decays as exp(-age / window). A burst of n events within the last hour reads ≈ n on `1h`, and
+ * an event 1 h old still contributes e⁻¹ ≈ 0.37. They are exact under replay and late events (an event
+ * is added with its own age), cost O(1) to update and read, and need no bucket clean-up.
+ */
+export const windows = { '1h': 3_600_000, '24h': 86_400_000, '30d': 2_592_000_000 } as const;
+export type WindowName = keyof typeof windows;
+export const windowNames = Object.keys(windows) as WindowName[];
+
+/** Behaviours with windowed counts (the rest keep totals only). */
+export const windowedBehaviours = [
+  'view',
+  'search',
+  'cart',
+  'purchase',
+] as const satisfies readonly Behaviour[];
+
+/** Weight of one event in category/brand affinity and co-visitation. */
+export const interactionWeights = { view: 1, cart: 3, purchase: 5 } as const;
+export type Interaction = keyof typeof interactionWeights;
+
+export const featureLimits = {
+  /** Items kept in a user's recent-item sequence (the sequence model's input). */
+  sequenceLength: 50,
+  /** Co-visitation neighbours kept per item (top by weight). */
+  coVisitationTopN: 50,
+  /** Earlier items of the same session paired with a new one. */
+  coVisitationLookback: 10,
+  /** A gap longer than this starts a new session when the client's session id is unknown. */
+  sessionGapMs: 30 * 60_000,
+} as const;

@@ -1,0 +1,114 @@
+/**
+ * The named numeric features of one (user, item, context) triple: what training examples carry and what
+ * the ranker reads at serving time. One function for both, so training and serving cannot drift.
+ * Counts enter as log1p, cyclic time as sin/cos, categorical values one-hot.
+ */
+import { knownDevices, type ContextFeatures } from './context-features';
+import type { ItemFeatures } from './item-features';
+import { CATEGORY_SEPARATOR } from './item-features';
+import type { StoredHash } from './stored-features';
+import type { UserFeatures } from './user-features';
+
+export type FeatureVector = Record<string, number>;
+
+const log1p = (value: number | undefined): number => Math.log1p(Math.max(0, value ?? 0));
+const HOURS = 3_600_000;
+
+export function userFeatureVector(user: UserFeatures): FeatureVector {
+  return {
+    'user.views_1h': log1p(user.windowed.view['1h']),
+    'user.views_24h': log1p(user.windowed.view['24h']),
+    'user.views_30d': log1p(user.windowed.view['30d']),
+    'user.searches_24h': log1p(user.windowed.search['24h']),
+    'user.carts_30d': log1p(user.windowed.cart['30d']),
+    'user.purchases_30d': log1p(user.windowed.purchase['30d']),
+    'user.views_total': log1p(user.counts.view),
+    'user.purchases_total': log1p(user.counts.purchase),
+    'user.recency_hours': log1p(user.recencyMs === undefined ? 24 * 365 : user.recencyMs / HOURS),
+    'user.session_events': log1p(user.session.events),
+    'user.mean_price': log1p(user.meanPrice),
+    'user.known': user.lastSeenMs === undefined ? 0 : 1,
+  };
+}
+
+export function itemFeatureVector(item: ItemFeatures): FeatureVector {
+  return {
+    'item.views_total': log1p(item.counts.view),
+    'item.carts_total': log1p(item.counts.cart),
+    'item.purchases_total': log1p(item.counts.purchase),
+    'item.views_1h': log1p(item.viewsLastHour),
+    'item.trend': Math.log(item.popularityTrend),
+    'item.conversion': item.conversionRate,
+    'item.price': log1p(item.price),
+    'item.rating_mean': item.ratingMean ?? 0,
+    'item.rating_count': log1p(item.ratingCount),
+    'item.in_stock': item.availability === undefined || item.availability === 'in_stock' ? 1 : 0,
+  };
+}
+
+export interface CrossInputs {
+  user: UserFeatures;
+  /** The user's raw category affinity hash (full paths), for prefix matches beyond the top entries. */
+  userCategories: StoredHash;
+  item: ItemFeatures;
+}
+
+/** Shares of the user's category weight on the item's exact category path and on its top level. */
+function categoryShares(
+  userCategories: StoredHash,
+  categoryPath: string[],
+): { exact: number; sameTop: number } {
+  const path = categoryPath.join(CATEGORY_SEPARATOR);
+  const top = categoryPath[0];
+  let total = 0;
+  let exact = 0;
+  let sameTop = 0;
+  for (const [category, value] of Object.entries(userCategories)) {
+    const weight = Number(value) || 0;
+    total += weight;
+    if (category === path) exact += weight;
+    if (category.split(CATEGORY_SEPARATOR)[0] === top) sameTop += weight;
+  }
+  return total > 0 ? { exact: exact / total, sameTop: sameTop / total } : { exact: 0, sameTop: 0 };
+}
+
+function priceRatio(user: UserFeatures, item: ItemFeatures): number {
+  if (user.meanPrice === undefined || item.price === undefined) return 0;
+  return Math.log((item.price + 1) / (user.meanPrice + 1));
+}
+
+export function crossFeatureVector({ user, userCategories, item }: CrossInputs): FeatureVector {
+  const shares = categoryShares(userCategories, item.categoryPath);
+  const position = user.sequence.indexOf(item.itemId);
+  return {
+    'cross.category_affinity': shares.exact,
+    'cross.top_category_affinity': shares.sameTop,
+    'cross.brand_affinity':
+      user.brandAffinity.find((entry) => entry.name === item.brand)?.score ?? 0,
+    'cross.price_ratio': priceRatio(user, item),
+    'cross.seen_recently': position < 0 ? 0 : 1 / (1 + position),
+  };
+}
+
+export function contextFeatureVector(context: ContextFeatures): FeatureVector {
+  const hourAngle = (2 * Math.PI * context.hourOfDay) / 24;
+  const dayAngle = (2 * Math.PI * context.dayOfWeek) / 7;
+  const vector: FeatureVector = {
+    'context.hour_sin': Math.sin(hourAngle),
+    'context.hour_cos': Math.cos(hourAngle),
+    'context.dow_sin': Math.sin(dayAngle),
+    'context.dow_cos': Math.cos(dayAngle),
+  };
+  for (const device of knownDevices)
+    vector[`context.device_${device}`] = context.device === device ? 1 : 0;
+  return vector;
+}
+
+export function featureVectorOf(inputs: CrossInputs & { context: ContextFeatures }): FeatureVector {
+  return {
+    ...userFeatureVector(inputs.user),
+    ...itemFeatureVector(inputs.item),
+    ...crossFeatureVector(inputs),
+    ...contextFeatureVector(inputs.context),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Decoding of the feature store's stored values into typed features at a point in time. Field names here
+ * are the ones libs/feature-store/FORMAT.md specifies (and its Lua writes); the round trip is tested.
+ */
+import {
+  behaviours,
+  windowedBehaviours,
+  windowNames,
+  windows,
+  type Behaviour,
+  type WindowName,
+} from './feature-spec';
+
+export type StoredHash = Readonly<Record<string, string>>;
+type WindowedBehaviour = (typeof windowedBehaviours)[number];
+
+/** Field names of the user and item hashes. */
+export const storedField = {
+  count: (behaviour: Behaviour) => `n:${behaviour}`,
+  decayed: (behaviour: Behaviour, window: WindowName) => `d:${behaviour}:${window}`,
+  decayedAt: (behaviour: Behaviour) => `t:${behaviour}`,
+} as const;
+
+const num = (hash: StoredHash, field: string): number => {
+  const value = Number(hash[field]);
+  return Number.isFinite(value) ? value : 0;
+};
+
+/** Value of a decayed counter at `nowMs` (never grows: an event in the future counts as now). */
+export function decayedCount(
+  hash: StoredHash,
+  counter: { behaviour: Behaviour; window: WindowName },
+  nowMs: number,
+): number {
+  const value = num(hash, storedField.decayed(counter.behaviour, counter.window));
+  if (value === 0) return 0;
+  const age = Math.max(0, nowMs - num(hash, storedField.decayedAt(counter.behaviour)));
+  return value * Math.exp(-age / windows[counter.window]);
+}
+
+export function countsOf(hash: StoredHash): Record<Behaviour, number> {
+  return Object.fromEntries(
+    behaviours.map((behaviour) => [behaviour, num(hash, storedField.count(behaviour))]),
+  ) as Record<Behaviour, number>;
+}
+
+export function windowedCountsOf(
+  hash: StoredHash,
+  nowMs: number,
+): Record<WindowedBehaviour, Record<WindowName, number>> {
+  const entries = windowedBehaviours.map((behaviour) => [
+    behaviour,
+    Object.fromEntries(
+      windowNames.map((window) => [window, decayedCount(hash, { behaviour, window }, nowMs)]),
+    ),
+  ]);
+  return Object.fromEntries(entries) as Record<WindowedBehaviour, Record<WindowName, number>>;
+}
+
+export interface WeightedName {
+  name: string;
+  score: number;
+}
+
+/** Affinity hash (name → accumulated weight) as shares of the total, strongest first. */
+export function affinityOf(hash: StoredHash, limit = 10): WeightedName[] {
+  const entries = Object.entries(hash).map(([name, value]) => ({ name, score: Number(value) }));
+  const total = entries.reduce(
+    (sum, entry) => sum + (Number.isFinite(entry.score) ? entry.score : 0),
+    0,
+  );
+  if (total <= 0) return [];
+  return entries
+    .filter((entry) => entry.score > 0)
+    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map((entry) => ({ name: entry.name, score: entry.score / total }));
+}
+
+export { num as storedNumber };
