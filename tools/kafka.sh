@@ -88,10 +88,11 @@ start() {
   controller_port="$(free_port)"
   [ "$controller_port" != "$port" ] || controller_port="$(free_port)"
   write_configs "$port" "$controller_port"
+  # A leading "-" would read as an option: the id is passed as --cluster-id=<id>.
   cluster_id="$(node -e "console.log(require('crypto').randomBytes(16).toString('base64url'))")"
   local cp="$JARS_DIR/*"
   "$java" -cp "$cp" -Dlog4j.configuration="file:$STATE_DIR/log4j.properties" kafka.tools.StorageTool \
-    format -t "$cluster_id" -c "$STATE_DIR/server.properties" >"$STATE_DIR/format.log" 2>&1 \
+    format --cluster-id="$cluster_id" -c "$STATE_DIR/server.properties" >"$STATE_DIR/format.log" 2>&1 \
     || { cat "$STATE_DIR/format.log" >&2; die "kafka-storage format failed"; }
   log "starting Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$port"
   nohup "$java" -Xms256m -Xmx"${KAFKA_HEAP:-768m}" -XX:+UseG1GC -Djava.awt.headless=true \

@@ -6,15 +6,25 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
 # name:port of every service that exists so far, in start order.
-SERVICES=("collector:${COLLECTOR_HTTP_PORT:-3001}")
+SERVICES=("collector:${COLLECTOR_HTTP_PORT:-3001}" "preprocessor:${PREPROCESSOR_HTTP_PORT:-3002}")
+
+# Development credentials, printed below. Production sets its own (the collector refuses to start without).
+DEV_WRITE_KEY="${DEV_WRITE_KEY:-dev-write-key-change-me-0123456789}"
+if [ -z "${COLLECTOR_WRITE_KEYS:-}" ]; then
+  COLLECTOR_WRITE_KEYS='[{"storefront":"dev","key":"'"$DEV_WRITE_KEY"'","allowedOrigins":["http://localhost:8080"]}]'
+fi
+export COLLECTOR_WRITE_KEYS
+export COLLECTOR_PSEUDONYMISATION_SECRET="${COLLECTOR_PSEUDONYMISATION_SECRET:-dev-pseudonymisation-secret-change-me}"
 
 declare -a service_pids=()
+replay_pid=""
 started_kafka=false
 started_redis=false
 
 cleanup() {
   trap - INT TERM EXIT
   log "stopping"
+  [ -n "$replay_pid" ] && kill "$replay_pid" 2>/dev/null
   for pid in "${service_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${service_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   $started_kafka && bash tools/kafka.sh stop
@@ -37,7 +47,7 @@ export KAFKA_BROKERS REDIS_URL
 export LOG_FORMAT="${LOG_FORMAT:-text}"
 
 log "building services"
-npx nx run-many -t build --output-style=static >/dev/null
+npx nx run-many -t build -p collector,preprocessor,cli --output-style=static >/dev/null
 
 wait_ready() {
   local name="$1" url="$2" pid="$3"
@@ -56,6 +66,23 @@ for service in "${SERVICES[@]}"; do
   wait_ready "$name" "http://127.0.0.1:$port" "$!"
 done
 
+# A synthetic storefront replayed continuously (60x real time): a new day of shoppers per round.
+replay_synthetic() {
+  local collector="$1" round=1 file="$RUN_DIR/synthetic.jsonl"
+  while true; do
+    node dist/apps/cli/apps/cli/src/main.js generate --seed "$round" --users 300 --items 400 --days 1 \
+      --start "$(date -u -d '1 day ago' +%Y-%m-%dT%H:%M:%SZ)" --out "$file" >/dev/null 2>&1 || return
+    node dist/apps/cli/apps/cli/src/main.js replay --from "$file" --collector "$collector" --speed 60x \
+      --write-key "$DEV_WRITE_KEY" >>"$RUN_DIR/replay.log" 2>&1 || sleep 5
+    round=$((round + 1))
+  done
+}
+mkdir -p "$RUN_DIR"
+if [ "${SYNTHETIC_TRAFFIC:-on}" = on ]; then
+  replay_synthetic "http://127.0.0.1:${SERVICES[0]##*:}" &
+  replay_pid=$!
+fi
+
 cat <<INFO
 
   Platform running. Ctrl-C stops everything.
@@ -63,8 +90,12 @@ cat <<INFO
     Redis       $REDIS_URL
 $(for service in "${SERVICES[@]}"; do printf '    %-11s http://127.0.0.1:%s  (health: /health/ready)\n' "${service%%:*}" "${service##*:}"; done)
 
+  Write key (dev only): $DEV_WRITE_KEY
+  Synthetic storefront: $( [ -n "$replay_pid" ] && echo "replaying at 60x real time (log: $RUN_DIR/replay.log; SYNTHETIC_TRAFFIC=off to disable)" || echo off)
+
   Try:  curl -i -X POST http://127.0.0.1:${SERVICES[0]##*:}/v1/events -H 'content-type: application/json' \\
-          -d @libs/contracts/src/__fixtures__/valid/product-view.v1.json
+          -H 'x-write-key: $DEV_WRITE_KEY' -d @libs/contracts/src/__fixtures__/valid/product-view.v1.json
+        curl -s http://127.0.0.1:${SERVICES[1]##*:}/metrics | grep preprocessor_events_total
 
 INFO
 

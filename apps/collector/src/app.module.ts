@@ -1,14 +1,101 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { KafkaClient, KafkaModule, KafkaPublisher } from '@recsys/kafka';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { RedisConnection, RedisModule, RedisRateLimiter } from '@recsys/feature-store';
+import { KafkaClient, KafkaModule, KafkaPublisher, type TopicSpec } from '@recsys/kafka';
 import {
   APP_CONFIG,
   HEALTH_INDICATORS,
   HealthController,
+  METRICS_REGISTRY,
+  MetricsModule,
   type HealthIndicator,
 } from '@recsys/platform';
-import type { CollectorConfig } from './config';
+import type { Registry } from 'prom-client';
+import { createAuthenticator } from './auth/authentication.hook';
+import { COLLECTOR_SERVICE_NAME, type CollectorConfig } from './config';
+import { DocsController } from './docs/docs.controller';
+import { CollectorHttpSetup, REQUEST_AUTHENTICATOR } from './http/collector-http.setup';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestEventsUseCase } from './ingest/ingest-events.usecase';
+import { IngestItemsUseCase } from './ingest/ingest-items.usecase';
+import { TimedPublisher } from './ingest/ingest-publisher';
+import { ItemsController } from './ingest/items.controller';
+import { pseudonymiserFor } from './ingest/pseudonymise';
+import { CollectorMetrics } from './metrics/collector-metrics';
+import { IngestQuota } from './rate-limit/ingest-quota';
+
+/** Topics the collector writes, created at start-up when KAFKA_CREATE_TOPICS (local and test setups). */
+function topicsToEnsure(config: CollectorConfig): TopicSpec[] {
+  if (!config.topics.create) return [];
+  const partitions = config.topics.partitions;
+  return [
+    { topic: 'events.raw.v1', partitions },
+    { topic: 'events.dlq.v1', partitions },
+    // Compacted: the topic keeps the latest state of every item, so a new consumer can rebuild the catalogue.
+    { topic: 'catalog.items.v1', partitions, configs: { 'cleanup.policy': 'compact' } },
+  ];
+}
+
+function healthIndicators(): Provider {
+  return {
+    provide: HEALTH_INDICATORS,
+    inject: [KafkaClient, KafkaPublisher, RedisConnection],
+    useFactory: (
+      client: KafkaClient,
+      publisher: KafkaPublisher,
+      redis: RedisConnection,
+    ): HealthIndicator[] => [
+      {
+        name: 'kafka',
+        isHealthy: async () => publisher.isConnected && (await client.isHealthy()),
+      },
+      // Rate limiting fails open without Redis: report it, but keep taking traffic.
+      { name: 'redis', isHealthy: () => redis.isHealthy(), critical: false },
+    ],
+  };
+}
+
+function rateLimitProviders(config: CollectorConfig): Provider[] {
+  return [
+    {
+      provide: IngestQuota,
+      inject: [RedisConnection, CollectorMetrics],
+      useFactory: (redis: RedisConnection, metrics: CollectorMetrics) =>
+        new IngestQuota(
+          new RedisRateLimiter(redis, { limit: config.rateLimit.eventsPerSecond, windowMs: 1_000 }),
+          metrics,
+        ),
+    },
+  ];
+}
+
+function ingestProviders(config: CollectorConfig): Provider[] {
+  const pseudonymise = pseudonymiserFor(config.pseudonymisationSecret);
+  const options = (publisher: KafkaPublisher, metrics: CollectorMetrics) => ({
+    publisher: new TimedPublisher(publisher, metrics),
+    limits: config.limits,
+    pseudonymise,
+    metrics,
+  });
+  return [
+    {
+      provide: CollectorMetrics,
+      inject: [METRICS_REGISTRY],
+      useFactory: (registry: Registry) => new CollectorMetrics(registry),
+    },
+    {
+      provide: IngestEventsUseCase,
+      inject: [KafkaPublisher, CollectorMetrics],
+      useFactory: (publisher: KafkaPublisher, metrics: CollectorMetrics) =>
+        new IngestEventsUseCase(options(publisher, metrics)),
+    },
+    {
+      provide: IngestItemsUseCase,
+      inject: [KafkaPublisher, CollectorMetrics],
+      useFactory: (publisher: KafkaPublisher, metrics: CollectorMetrics) =>
+        new IngestItemsUseCase(options(publisher, metrics)),
+    },
+  ];
+}
 
 @Module({})
 export class CollectorModule {
@@ -16,35 +103,18 @@ export class CollectorModule {
     return {
       module: CollectorModule,
       imports: [
-        KafkaModule.forRoot({
-          config: config.kafka,
-          ensureTopics: config.topics.create
-            ? [
-                { topic: 'events.raw.v1', partitions: config.topics.partitions },
-                { topic: 'events.dlq.v1', partitions: config.topics.partitions },
-              ]
-            : [],
-        }),
+        KafkaModule.forRoot({ config: config.kafka, ensureTopics: topicsToEnsure(config) }),
+        MetricsModule.forRoot({ serviceName: COLLECTOR_SERVICE_NAME }),
+        RedisModule.forRoot({ config: config.redis, optionalAtStart: true }),
       ],
-      controllers: [HealthController, IngestController],
+      controllers: [DocsController, HealthController, IngestController, ItemsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        {
-          provide: HEALTH_INDICATORS,
-          inject: [KafkaClient, KafkaPublisher],
-          useFactory: (client: KafkaClient, publisher: KafkaPublisher): HealthIndicator[] => [
-            {
-              name: 'kafka',
-              isHealthy: async () => publisher.isConnected && (await client.isHealthy()),
-            },
-          ],
-        },
-        {
-          provide: IngestEventsUseCase,
-          inject: [KafkaPublisher],
-          useFactory: (publisher: KafkaPublisher) =>
-            new IngestEventsUseCase(publisher, config.limits),
-        },
+        { provide: REQUEST_AUTHENTICATOR, useValue: createAuthenticator(config.auth) },
+        CollectorHttpSetup,
+        healthIndicators(),
+        ...ingestProviders(config),
+        ...rateLimitProviders(config),
       ],
     };
   }

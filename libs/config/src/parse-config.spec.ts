@@ -41,6 +41,7 @@ describe('parseConfig', () => {
         clientId: 'recsys-collector',
         topicPrefix: '',
         ssl: false,
+        compression: 'none',
         connectionTimeoutMs: 5000,
         requestTimeoutMs: 30000,
       },

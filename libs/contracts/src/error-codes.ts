@@ -14,6 +14,15 @@ export const errorCodes = {
   KAFKA_UNAVAILABLE: { retriable: true },
   REDIS_UNAVAILABLE: { retriable: true },
   TIMEOUT: { retriable: true },
+  /** A catalogue item that breaks its contract. */
+  ITEM_INVALID: { retriable: false },
+  ITEM_TOO_LARGE: { retriable: false },
+  /** No write key, or one the service does not know. */
+  UNAUTHORIZED: { retriable: false },
+  /** The request's Origin is not among those allowed for its write key. */
+  ORIGIN_NOT_ALLOWED: { retriable: false },
+  /** Over the caller's rate limit; retry after the time the response names. */
+  RATE_LIMITED: { retriable: true },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

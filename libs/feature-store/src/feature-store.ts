@@ -5,6 +5,8 @@
 import type { ItemUpsertedV1 } from '@recsys/contracts';
 import {
   CATEGORY_SEPARATOR,
+  type FeatureSnapshot,
+  type QualityCounts,
   interactionWeight,
   type StoredHash,
   type StoredUser,
@@ -29,11 +31,6 @@ export const defaultFeatureStoreSettings: FeatureStoreSettings = {
   negativeSamples: 4,
 };
 
-export type QualityCounts = Record<
-  'total' | 'invalid' | 'duplicate' | 'late' | 'unknown_item',
-  number
->;
-
 export interface BatchToApply {
   plans: Array<{ plan: UpdatePlan; offset?: string }>;
   /** `<group>:<topic>:<partition>` whose offset is stored with the batch. */
@@ -42,11 +39,8 @@ export interface BatchToApply {
   quality?: { windowStartMs: number; counts: Partial<QualityCounts> };
 }
 
-export interface Snapshot {
-  user: StoredUser;
-  items: Array<{ itemId: string; stored: StoredHash }>;
-  negatives: Array<{ itemId: string; stored: StoredHash }>;
-}
+/** State captured just before a labelled event was applied. */
+export type Snapshot = FeatureSnapshot;
 
 export type ApplyOutcome =
   | { status: 'applied'; snapshot?: Snapshot }

@@ -1,3 +1,5 @@
 export * from './redis-connection';
 export * from './feature-store';
 export * from './keys';
+export * from './rate-limiter';
+export * from './redis.module';

@@ -22,6 +22,8 @@ export class RedisConnection {
       keyPrefix: config.keyPrefix,
       connectTimeout: config.connectTimeoutMs,
       lazyConnect: true,
+      // quit() of a connection that never came up would otherwise keep the process alive for 2 s.
+      disconnectTimeout: 200,
       maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
     });

@@ -9,3 +9,5 @@ export * from './semantic-checks';
 export * from './stored-features';
 export * from './update-plan';
 export * from './user-features';
+export * from './quality-gate';
+export * from './training-examples';

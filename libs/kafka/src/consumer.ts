@@ -19,6 +19,7 @@ import {
   type TopicName,
 } from '@recsys/contracts';
 import { deadLetterMessage, type DeadLetterInput } from './dead-letter';
+import { flattenHeaders } from './headers';
 import type { KafkaClient } from './kafka-client';
 import type { KafkaPublisher } from './publisher';
 
@@ -48,6 +49,8 @@ export interface ConsumerOptions<T extends TopicName> {
   fromBeginning?: boolean;
   /** @default 1 */
   partitionsConsumedConcurrently?: number;
+  /** Session and rebalance timeout: how long a member killed without leaving stalls the group. @default 30000 */
+  sessionTimeoutMs?: number;
 }
 
 const MAX_BACKOFF_MS = 5_000;
@@ -59,7 +62,14 @@ export class KafkaTopicConsumer<T extends TopicName> {
     private readonly client: KafkaClient,
     private readonly options: ConsumerOptions<T>,
   ) {
-    this.consumer = client.kafka.consumer({ groupId: options.groupId, retry: { retries: 10 } });
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    this.consumer = client.kafka.consumer({
+      groupId: options.groupId,
+      retry: { retries: 10 },
+      sessionTimeout,
+      rebalanceTimeout: sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+    });
   }
 
   async start(): Promise<void> {
@@ -129,7 +139,7 @@ export class KafkaTopicConsumer<T extends TopicName> {
       message: {
         value: parsed.data as PayloadOf<T>,
         key: message.key?.toString('utf8'),
-        headers: headersOf(message),
+        headers: flattenHeaders(message.headers),
         partition,
         offset: message.offset,
         timestamp: Number(message.timestamp),
@@ -180,15 +190,6 @@ export class KafkaTopicConsumer<T extends TopicName> {
   private async deadLetter(input: DeadLetterInput): Promise<void> {
     await this.options.deadLetters.publish('events.dlq.v1', [deadLetterMessage(input)]);
   }
-}
-
-function headersOf(message: KafkaMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value !== undefined)
-      headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
-  }
-  return headers;
 }
 
 function identityOf(value: unknown): { eventId?: string; eventType?: string } {

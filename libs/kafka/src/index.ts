@@ -4,3 +4,4 @@ export * from './kafka-client';
 export * from './logger';
 export * from './publisher';
 export * from './kafka.module';
+export * from './batch-consumer';

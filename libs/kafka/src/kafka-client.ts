@@ -94,6 +94,17 @@ export class KafkaClient {
     }
   }
 
+  /** Moves a (stopped) consumer group back to the earliest offsets of a topic, for rebuilds. */
+  async rewindGroup(groupId: string, topic: TopicName): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.resetOffsets({ groupId, topic: this.topicName(topic), earliest: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** True when a broker answers a metadata request within 3 s. */
   async isHealthy(): Promise<boolean> {
     const admin = this.kafka.admin();

@@ -22,7 +22,7 @@ export interface OutgoingMessage<T extends TopicName> {
 export interface PublisherOptions {
   /** @default 10000 */
   sendTimeoutMs?: number;
-  /** @default "gzip" — the one codec kafkajs ships without extra packages. */
+  /** Overrides the connection's KAFKA_COMPRESSION for this publisher. */
   compression?: 'none' | 'gzip';
 }
 

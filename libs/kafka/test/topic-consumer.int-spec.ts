@@ -3,6 +3,7 @@ import { AppError, headerNames, type PageViewV1, type TopicName } from '@recsys/
 import {
   integrationEnvironment,
   readTopic,
+  testKafkaConfig,
   testNamespace,
   waitFor,
   writeRawMessages,
@@ -24,14 +25,9 @@ function pageView(eventId: string): PageViewV1 {
 describe('KafkaPublisher and KafkaTopicConsumer on a real broker', () => {
   const environment = integrationEnvironment();
   const namespace = testNamespace('topic-consumer');
-  const client = new KafkaClient({
-    brokers: environment.kafkaBrokers,
-    clientId: 'consumer-test',
-    topicPrefix: namespace.topicPrefix,
-    ssl: false,
-    connectionTimeoutMs: 5_000,
-    requestTimeoutMs: 30_000,
-  });
+  const client = new KafkaClient(
+    testKafkaConfig(environment.kafkaBrokers, namespace, 'consumer-test'),
+  );
   const publisher = new KafkaPublisher(client);
   const stops: Array<() => Promise<void>> = [];
 

@@ -10,6 +10,8 @@ import { HEALTH_INDICATORS } from './tokens';
 export interface HealthIndicator {
   name: string;
   isHealthy: () => Promise<boolean>;
+  /** A non-critical dependency shows as down but keeps the service ready (it degrades without it). @default true */
+  critical?: boolean;
 }
 
 export interface ReadinessReport {
@@ -19,15 +21,16 @@ export interface ReadinessReport {
 
 export async function checkReadiness(indicators: HealthIndicator[]): Promise<ReadinessReport> {
   const results = await Promise.all(
-    indicators.map(
-      async (indicator) =>
-        [indicator.name, await indicator.isHealthy().catch(() => false)] as const,
-    ),
+    indicators.map(async (indicator) => ({
+      indicator,
+      healthy: await indicator.isHealthy().catch(() => false),
+    })),
   );
   const checks = Object.fromEntries(
-    results.map(([name, healthy]) => [name, healthy ? 'up' : 'down'] as const),
+    results.map(({ indicator, healthy }) => [indicator.name, healthy ? 'up' : 'down'] as const),
   );
-  return { status: results.every(([, healthy]) => healthy) ? 'ready' : 'not_ready', checks };
+  const ready = results.every(({ indicator, healthy }) => healthy || indicator.critical === false);
+  return { status: ready ? 'ready' : 'not_ready', checks };
 }
 
 @Controller('health')

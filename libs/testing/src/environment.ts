@@ -1,6 +1,6 @@
 /** The Kafka and Redis addresses the integration global setup provisioned, read through libs/config. */
 import { z } from 'zod';
-import { kafkaEnvShape, parseConfig, redisEnvShape } from '@recsys/config';
+import { kafkaEnvShape, parseConfig, redisEnvShape, type KafkaConfig } from '@recsys/config';
 
 export interface IntegrationEnvironment {
   kafkaBrokers: string[];
@@ -32,5 +32,22 @@ export function serviceEnv(
     KAFKA_TOPIC_PREFIX: namespace.topicPrefix,
     REDIS_URL: environment.redisUrl,
     REDIS_KEY_PREFIX: namespace.redisKeyPrefix,
+  };
+}
+
+/** A KafkaConfig for tests and benchmarks: the provisioned brokers under a namespace's topic prefix. */
+export function testKafkaConfig(
+  brokers: string[],
+  namespace: { topicPrefix: string },
+  clientId = 'test',
+): KafkaConfig {
+  return {
+    brokers,
+    clientId,
+    topicPrefix: namespace.topicPrefix,
+    ssl: false,
+    compression: 'none',
+    connectionTimeoutMs: 5_000,
+    requestTimeoutMs: 30_000,
   };
 }

@@ -1,58 +1,83 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OutgoingMessage } from '@recsys/kafka';
-import { IngestEventsUseCase, type IngestPublisher } from './ingest-events.usecase';
+import { Registry } from 'prom-client';
+import { pseudonymiseUserId } from '@recsys/features';
+import { CollectorMetrics } from '../metrics/collector-metrics';
+import { IngestEventsUseCase } from './ingest-events.usecase';
+import { pseudonymiserFor } from './pseudonymise';
+import { RecordingPublisher } from './recording-publisher.stub';
 
 const FIXTURES = join(__dirname, '../../../../libs/contracts/src/__fixtures__/valid');
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(FIXTURES, `${name}.v1.json`), 'utf8')) as Record<string, unknown>;
 
-class RecordingPublisher implements IngestPublisher {
-  readonly raw: OutgoingMessage<'events.raw.v1'>[] = [];
-  readonly deadLetters: OutgoingMessage<'events.dlq.v1'>[] = [];
-  failWith: Error | undefined;
-
-  async publish(
-    topic: 'events.raw.v1' | 'events.dlq.v1',
-    messages: OutgoingMessage<never>[],
-  ): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    (topic === 'events.raw.v1' ? this.raw : this.deadLetters).push(...messages);
-  }
-}
-
 const NOW = new Date('2026-11-29T05:00:00.000Z');
+const SECRET = 'unit-test-pseudonymisation-secret';
+const pseudonym = (userId: string) => pseudonymiseUserId(SECRET, userId);
 
 function setup(maxEventBytes = 32_768) {
   const publisher = new RecordingPublisher();
-  return { publisher, ingest: new IngestEventsUseCase(publisher, { maxEventBytes }, () => NOW) };
+  const registry = new Registry();
+  const metrics = new CollectorMetrics(registry);
+  const ingest = new IngestEventsUseCase({
+    publisher,
+    limits: { maxEventBytes },
+    pseudonymise: pseudonymiserFor(SECRET),
+    metrics,
+    now: () => NOW,
+  });
+  return {
+    publisher,
+    ingest,
+    metrics,
+    raw: publisher.sent['events.raw.v1'],
+    deadLetters: publisher.sent['events.dlq.v1'],
+  };
+}
+
+async function counterValues(counter: {
+  get(): Promise<{ values: Array<{ labels: object; value: number }> }>;
+}) {
+  return (await counter.get()).values.map(({ labels, value }) => ({ ...labels, value }));
 }
 
 describe('IngestEventsUseCase', () => {
-  it('publishes valid events keyed by user with CloudEvents headers and the receive time', async () => {
-    const { publisher, ingest } = setup();
+  it('publishes valid events keyed by pseudonymised user with CloudEvents headers and the receive time', async () => {
+    const { raw, deadLetters, ingest } = setup();
     const result = await ingest.execute([fixture('product-view'), fixture('page-view.anonymous')]);
 
     expect(result).toEqual({ accepted: 2, rejected: [] });
-    expect(publisher.raw.map((message) => message.key)).toEqual(['u-1001', 'anon-3f9c']);
-    const first = publisher.raw[0]!;
+    expect(raw.map((message) => message.key)).toEqual([pseudonym('u-1001'), 'anon-3f9c']);
+    const first = raw[0]!;
     expect(first.value.receivedAt).toBe(NOW.toISOString());
     expect(first.headers).toMatchObject({
       ce_id: 'evt-0002',
       ce_type: 'product_view',
       ce_source: 'collector',
     });
-    expect(publisher.deadLetters).toEqual([]);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('replaces the user id with its pseudonym and leaves anonymousId and the rest as sent', async () => {
+    const { raw, ingest } = setup();
+    const event = { ...fixture('product-view'), anonymousId: 'anon-77' };
+    await ingest.execute([event]);
+    expect(raw[0]!.value).toEqual({
+      ...event,
+      userId: pseudonym('u-1001'),
+      receivedAt: NOW.toISOString(),
+    });
+    expect(JSON.stringify(raw[0])).not.toContain('u-1001');
   });
 
   it('overwrites a client-sent receivedAt: the server clock is authoritative', async () => {
-    const { publisher, ingest } = setup();
+    const { raw, ingest } = setup();
     await ingest.execute([{ ...fixture('page-view'), receivedAt: '2020-01-01T00:00:00Z' }]);
-    expect(publisher.raw[0]!.value.receivedAt).toBe(NOW.toISOString());
+    expect(raw[0]!.value.receivedAt).toBe(NOW.toISOString());
   });
 
   it('accepts the good events of a mixed batch and reports and dead-letters each bad one', async () => {
-    const { publisher, ingest } = setup();
+    const { deadLetters, ingest } = setup();
     const badTimestamp = { ...fixture('search'), eventId: 'evt-bad', timestamp: 'yesterday' };
     const result = await ingest.execute([
       fixture('page-view'),
@@ -72,21 +97,33 @@ describe('IngestEventsUseCase', () => {
       }),
       expect.objectContaining({ index: 2, code: 'EVENT_INVALID', reason: 'schema_violation' }),
     ]);
-    expect(publisher.deadLetters).toHaveLength(2);
-    const deadLetter = publisher.deadLetters[0]!;
-    expect(deadLetter.key).toBe('u-1001');
+    expect(deadLetters).toHaveLength(2);
+    const deadLetter = deadLetters[0]!;
     expect(deadLetter.value).toMatchObject({
       reason: 'schema_violation',
       service: 'collector',
       eventId: 'evt-bad',
       eventType: 'search',
     });
-    expect(JSON.parse(deadLetter.value.payload)).toEqual(badTimestamp);
-    expect(publisher.deadLetters[1]!.value.payload).toBe('42');
+    expect(deadLetters[1]!.value.payload).toBe('42');
+  });
+
+  it('keeps raw user ids out of dead letters: pseudonymised in the payload and the key', async () => {
+    const { deadLetters, ingest } = setup();
+    const bad = { ...fixture('search'), timestamp: 'yesterday' };
+    await ingest.execute([bad, { ...bad, userId: { email: 'alice@example.com' } }]);
+
+    expect(deadLetters[0]!.key).toBe(pseudonym('u-1001'));
+    expect(JSON.parse(deadLetters[0]!.value.payload)).toEqual({
+      ...bad,
+      userId: pseudonym('u-1001'),
+    });
+    expect(JSON.parse(deadLetters[1]!.value.payload)).not.toHaveProperty('userId');
+    expect(JSON.stringify(deadLetters)).not.toMatch(/u-1001|alice/);
   });
 
   it('rejects an event over the size limit as too_large without validating it', async () => {
-    const { publisher, ingest } = setup(1_000);
+    const { deadLetters, ingest } = setup(1_000);
     const huge = { ...fixture('review'), text: 'x'.repeat(2_000) };
     const result = await ingest.execute([huge]);
     expect(result).toEqual({
@@ -95,15 +132,37 @@ describe('IngestEventsUseCase', () => {
         expect.objectContaining({ index: 0, code: 'EVENT_TOO_LARGE', reason: 'too_large' }),
       ],
     });
-    expect(publisher.deadLetters[0]!.value).toMatchObject({
-      reason: 'too_large',
-      code: 'EVENT_TOO_LARGE',
-    });
+    expect(deadLetters[0]!.value).toMatchObject({ reason: 'too_large', code: 'EVENT_TOO_LARGE' });
+    expect(deadLetters[0]!.value.payload).not.toContain(String(fixture('review')['userId']));
   });
 
-  it('propagates a publishing failure instead of reporting success', async () => {
-    const { publisher, ingest } = setup();
+  it('counts accepted events by type and rejected ones by reason once Kafka acknowledged', async () => {
+    const { ingest, metrics } = setup(2_000);
+    await ingest.execute([
+      fixture('page-view'),
+      fixture('page-view'),
+      fixture('purchase'),
+      { eventType: 'page_view' },
+      { ...fixture('review'), text: 'x'.repeat(3_000) },
+    ]);
+    expect(await counterValues(metrics.eventsAccepted)).toEqual(
+      expect.arrayContaining([
+        { event_type: 'page_view', value: 2 },
+        { event_type: 'purchase', value: 1 },
+      ]),
+    );
+    expect(await counterValues(metrics.eventsRejected)).toEqual(
+      expect.arrayContaining([
+        { reason: 'schema_violation', value: 1 },
+        { reason: 'too_large', value: 1 },
+      ]),
+    );
+  });
+
+  it('propagates a publishing failure instead of reporting success, and counts nothing', async () => {
+    const { publisher, ingest, metrics } = setup();
     publisher.failWith = new Error('broker down');
     await expect(ingest.execute([fixture('page-view')])).rejects.toThrow('broker down');
+    expect(await counterValues(metrics.eventsAccepted)).toEqual([]);
   });
 });

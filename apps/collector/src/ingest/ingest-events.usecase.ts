@@ -1,123 +1,63 @@
 /**
  * Validates storefront events against the contracts and writes the valid ones to `events.raw.v1`, keyed
- * by user so one user's events stay in order. Invalid events are reported back per index and written to
- * `events.dlq.v1` with a typed reason, so a batch loses nothing: accepted + rejected = sent.
+ * by (pseudonymised) user so one user's events stay in order. Invalid events are reported back per index
+ * and written to `events.dlq.v1` with a typed reason, so a batch loses nothing: accepted + rejected =
+ * sent. No raw user id leaves: accepted events and dead letters carry pseudonyms (see pseudonymise.ts).
  * Resolves only after Kafka acknowledged; a Kafka failure surfaces as a retriable KAFKA_UNAVAILABLE.
  */
 import {
   headerNames,
   storefrontEventKey,
   storefrontEventSchema,
-  toValidationIssues,
-  type DeadLetterReason,
-  type ErrorCode,
   type StorefrontEvent,
-  type ValidationIssue,
 } from '@recsys/contracts';
-import { deadLetterMessage, type OutgoingMessage } from '@recsys/kafka';
+import type { OutgoingMessage } from '@recsys/kafka';
 import { COLLECTOR_SERVICE_NAME } from '../config';
+import type { CollectorMetrics } from '../metrics/collector-metrics';
+import { checkBatch, optional, textField, type Identity } from './batch-check';
+import type { IngestPublisher } from './ingest-publisher';
+import type { IngestResult } from './ingest-response';
+import { pseudonymiseEvent, pseudonymiseUserIds, type Pseudonymiser } from './pseudonymise';
 
-export interface RejectedEvent {
-  index: number;
-  eventId?: string;
-  code: ErrorCode;
-  reason: DeadLetterReason;
-  message: string;
-  issues?: ValidationIssue[];
-}
-
-export interface IngestResult {
-  accepted: number;
-  rejected: RejectedEvent[];
-}
-
-/** What the use case needs from Kafka: the publisher's typed publish, nothing more. */
-export interface IngestPublisher {
-  publish(topic: 'events.raw.v1', messages: OutgoingMessage<'events.raw.v1'>[]): Promise<unknown>;
-  publish(topic: 'events.dlq.v1', messages: OutgoingMessage<'events.dlq.v1'>[]): Promise<unknown>;
-}
-
-interface Checked {
-  valid: OutgoingMessage<'events.raw.v1'>[];
-  rejected: RejectedEvent[];
-  deadLetters: OutgoingMessage<'events.dlq.v1'>[];
+export interface IngestEventsOptions {
+  publisher: IngestPublisher;
+  limits: { maxEventBytes: number };
+  pseudonymise: Pseudonymiser;
+  metrics: CollectorMetrics;
+  /** @default () => new Date() */
+  now?: () => Date;
 }
 
 export class IngestEventsUseCase {
-  constructor(
-    private readonly publisher: IngestPublisher,
-    private readonly limits: { maxEventBytes: number },
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly now: () => Date;
+
+  constructor(private readonly options: IngestEventsOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
 
   async execute(events: unknown[]): Promise<IngestResult> {
-    const receivedAt = this.now().toISOString();
-    const checked: Checked = { valid: [], rejected: [], deadLetters: [] };
-    events.forEach((event, index) => this.check({ event, index, receivedAt }, checked));
-    await this.publisher.publish('events.raw.v1', checked.valid);
-    await this.publisher.publish('events.dlq.v1', checked.deadLetters);
-    return { accepted: checked.valid.length, rejected: checked.rejected };
-  }
-
-  private check(
-    { event, index, receivedAt }: { event: unknown; index: number; receivedAt: string },
-    checked: Checked,
-  ): void {
-    const text = JSON.stringify(event) ?? 'null';
-    if (Buffer.byteLength(text) > this.limits.maxEventBytes) {
-      const message = `event is larger than ${this.limits.maxEventBytes} bytes`;
-      this.reject(checked, {
-        index,
-        text,
-        event,
-        code: 'EVENT_TOO_LARGE',
-        reason: 'too_large',
-        message,
-      });
-      return;
-    }
-    const parsed = storefrontEventSchema.safeParse(event);
-    if (!parsed.success) {
-      const issues = toValidationIssues(parsed.error);
-      const message = 'event does not match its schema';
-      this.reject(checked, {
-        index,
-        text,
-        event,
-        code: 'EVENT_INVALID',
-        reason: 'schema_violation',
-        message,
-        issues,
-      });
-      return;
-    }
-    checked.valid.push(toRawMessage({ ...parsed.data, receivedAt }));
-  }
-
-  private reject(
-    checked: Checked,
-    rejection: Omit<RejectedEvent, 'eventId'> & { text: string; event: unknown },
-  ): void {
-    const { text, event, ...rejected } = rejection;
-    const identity = identityOf(event);
-    checked.rejected.push({
-      ...rejected,
-      ...(identity.eventId ? { eventId: identity.eventId } : {}),
+    const now = this.now();
+    const receivedAt = now.toISOString();
+    const { pseudonymise } = this.options;
+    const checked = checkBatch(events, {
+      noun: 'event',
+      schema: storefrontEventSchema,
+      codes: { invalid: 'EVENT_INVALID', tooLarge: 'EVENT_TOO_LARGE' },
+      maxBytes: this.options.limits.maxEventBytes,
+      toMessage: (event) => toRawMessage(pseudonymiseEvent({ ...event, receivedAt }, pseudonymise)),
+      identify: identityOfEvent,
+      redact: (value) => pseudonymiseUserIds(value, pseudonymise),
+      now,
     });
-    checked.deadLetters.push(
-      deadLetterMessage(
-        {
-          reason: rejected.reason,
-          code: rejected.code,
-          message: `event #${rejected.index}: ${rejected.message}`,
-          service: COLLECTOR_SERVICE_NAME,
-          payload: text,
-          ...(rejected.issues ? { issues: rejected.issues } : {}),
-          ...identity,
-        },
-        this.now(),
-      ),
-    );
+    await this.options.publisher.publish('events.raw.v1', checked.valid);
+    await this.options.publisher.publish('events.dlq.v1', checked.deadLetters);
+    for (const message of checked.valid) {
+      this.options.metrics.eventsAccepted.inc({ event_type: message.value.eventType });
+    }
+    for (const rejected of checked.rejected) {
+      this.options.metrics.eventsRejected.inc({ reason: rejected.reason });
+    }
+    return { accepted: checked.valid.length, rejected: checked.rejected };
   }
 }
 
@@ -135,18 +75,15 @@ function toRawMessage(event: StorefrontEvent): OutgoingMessage<'events.raw.v1'> 
   };
 }
 
-/** Best-effort identity of an invalid event, so its dead letter is keyed and searchable. */
-function identityOf(event: unknown): { eventId?: string; eventType?: string; key?: string } {
-  if (typeof event !== 'object' || event === null) return {};
-  const record = event as Record<string, unknown>;
-  const text = (value: unknown) =>
-    typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : undefined;
-  const eventId = text(record['eventId']);
-  const eventType = text(record['eventType']);
-  const key = text(record['userId']) ?? text(record['anonymousId']);
+/** Best-effort identity of an invalid (already pseudonymised) event, so its dead letter is searchable. */
+function identityOfEvent(event: unknown): Identity {
+  const eventId = textField(event, 'eventId');
   return {
-    ...(eventId !== undefined ? { eventId } : {}),
-    ...(eventType !== undefined ? { eventType } : {}),
-    ...(key !== undefined ? { key } : {}),
+    reference: optional('eventId', eventId),
+    deadLetter: {
+      ...optional('eventId', eventId),
+      ...optional('eventType', textField(event, 'eventType')),
+      ...optional('key', textField(event, 'userId') ?? textField(event, 'anonymousId')),
+    },
   };
 }

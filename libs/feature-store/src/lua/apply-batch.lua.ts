@@ -3,6 +3,8 @@
  * follow FORMAT.md; `P` is the connection prefix + `fs:v1:` because ioredis' keyPrefix does not reach keys
  * built inside a script. Returns one entry per event: `a` applied, `d` duplicate event id, `o` already
  * applied per the stored offset; applied events with `snap` set also return the state before them.
+ * Data-quality counts sent with the batch are added to its window, plus the duplicates and
+ * unknown-item events (no catalogue entry) the script itself found.
  */
 export const APPLY_BATCH_LUA = `
 local P = ARGV[1]
@@ -15,39 +17,38 @@ local SEQUENCE_LENGTH = 50
 local LOOKBACK = 10
 local TOP_N = 50
 
+-- Keys touched by this batch: expiry and trimming run once per key at the end, not once per event.
+local touched_users = {}
+local touched_covis = {}
+local touched_days = {}
+
 local function fmt(value) return string.format('%.17g', value) end
 local function int(value) return string.format('%d', value) end
-
-local function decay_update(key, behaviour, ts, windows)
-  local stamp = redis.call('HGET', key, 't:' .. behaviour)
-  if not stamp then
-    for _, w in ipairs(windows) do redis.call('HSET', key, 'd:' .. behaviour .. ':' .. w[1], '1') end
-    redis.call('HSET', key, 't:' .. behaviour, int(ts))
-    return
-  end
-  local t0 = tonumber(stamp)
-  for _, w in ipairs(windows) do
-    local field = 'd:' .. behaviour .. ':' .. w[1]
-    local value = tonumber(redis.call('HGET', key, field) or '0')
-    if ts >= t0 then value = value * math.exp(-(ts - t0) / w[2]) + 1 else value = value + math.exp(-(t0 - ts) / w[2]) end
-    redis.call('HSET', key, field, fmt(value))
-  end
-  if ts > t0 then redis.call('HSET', key, 't:' .. behaviour, int(ts)) end
-end
-
-local function keep_min(key, field, ts)
-  local current = redis.call('HGET', key, field)
-  if (not current) or ts < tonumber(current) then redis.call('HSET', key, field, int(ts)) end
-end
-
-local function keep_max(key, field, ts)
-  local current = redis.call('HGET', key, field)
-  if (not current) or ts > tonumber(current) then redis.call('HSET', key, field, int(ts)) end
-end
-
-local function user_key(e, suffix) return P .. '{u:' .. e.u .. '}:' .. suffix end
+local function user_key(user, suffix) return P .. '{u:' .. user .. '}:' .. suffix end
 local function item_key(id) return P .. '{i:' .. id .. '}:p' end
 local function covis_key(id) return P .. '{i:' .. id .. '}:cv' end
+
+-- Adds one event at ts to decayed counters (one read, one write for all windows).
+local function decay_update(key, behaviour, ts, windows)
+  local fields = {'t:' .. behaviour}
+  for _, w in ipairs(windows) do table.insert(fields, 'd:' .. behaviour .. ':' .. w[1]) end
+  local current = redis.call('HMGET', key, unpack(fields))
+  local t0 = current[1] and tonumber(current[1]) or nil
+  local writes = {}
+  for index, w in ipairs(windows) do
+    local value = tonumber(current[index + 1] or '0') or 0
+    if t0 == nil then value = 1
+    elseif ts >= t0 then value = value * math.exp(-(ts - t0) / w[2]) + 1
+    else value = value + math.exp(-(t0 - ts) / w[2]) end
+    table.insert(writes, fields[index + 1])
+    table.insert(writes, fmt(value))
+  end
+  if t0 == nil or ts > t0 then
+    table.insert(writes, fields[1])
+    table.insert(writes, int(ts))
+  end
+  redis.call('HSET', key, unpack(writes))
+end
 
 local function snapshot(e)
   local items = {}
@@ -65,31 +66,35 @@ local function snapshot(e)
     end
   end
   return {
-    redis.call('HGETALL', user_key(e, 'p')),
-    redis.call('HGETALL', user_key(e, 'c')),
-    redis.call('HGETALL', user_key(e, 'b')),
-    redis.call('LRANGE', user_key(e, 'q'), 0, -1),
+    redis.call('HGETALL', user_key(e.u, 'p')),
+    redis.call('HGETALL', user_key(e.u, 'c')),
+    redis.call('HGETALL', user_key(e.u, 'b')),
+    redis.call('LRANGE', user_key(e.u, 'q'), 0, -1),
     items,
     negatives,
   }
 end
 
-local function update_session(e, profile)
-  if redis.call('HGET', profile, 'sess') ~= e.s then
-    redis.call('HSET', profile, 'sess', e.s, 'sess_start', int(e.ts), 'sess_last', int(e.ts), 'sess_n', '0')
-    redis.call('DEL', user_key(e, 'si'))
+-- first/last seen and the current session, in one read and one write.
+local function update_profile_times(e, profile)
+  local current = redis.call('HMGET', profile, 'first', 'last', 'sess', 'sess_start', 'sess_last', 'sess_n')
+  local writes = {}
+  local function put(field, value) table.insert(writes, field); table.insert(writes, value) end
+  if (not current[1]) or e.ts < tonumber(current[1]) then put('first', int(e.ts)) end
+  if (not current[2]) or e.ts > tonumber(current[2]) then put('last', int(e.ts)) end
+  if current[3] ~= e.s then
+    put('sess', e.s); put('sess_start', int(e.ts)); put('sess_last', int(e.ts)); put('sess_n', '1')
+    redis.call('DEL', user_key(e.u, 'si'))
+  else
+    put('sess_n', int((tonumber(current[6]) or 0) + 1))
+    if e.ts < tonumber(current[4]) then put('sess_start', int(e.ts)) end
+    if e.ts > tonumber(current[5]) then put('sess_last', int(e.ts)) end
   end
-  redis.call('HINCRBY', profile, 'sess_n', 1)
-  keep_min(profile, 'sess_start', e.ts)
-  keep_max(profile, 'sess_last', e.ts)
-end
-
-local function trim_covis(key)
-  if redis.call('ZCARD', key) > TOP_N * 2 then redis.call('ZREMRANGEBYRANK', key, 0, -(TOP_N + 1)) end
+  redis.call('HSET', profile, unpack(writes))
 end
 
 local function co_visit(e, item)
-  local session_items = user_key(e, 'si')
+  local session_items = user_key(e.u, 'si')
   local previous = redis.call('LRANGE', session_items, 0, LOOKBACK - 1)
   local paired = {}
   for _, other in ipairs(previous) do
@@ -97,31 +102,28 @@ local function co_visit(e, item)
       paired[other] = true
       redis.call('ZINCRBY', covis_key(other), e.w, item)
       redis.call('ZINCRBY', covis_key(item), e.w, other)
-      trim_covis(covis_key(other))
+      touched_covis[other] = true
+      touched_covis[item] = true
     end
   end
-  trim_covis(covis_key(item))
   redis.call('LPUSH', session_items, item)
   redis.call('LTRIM', session_items, 0, LOOKBACK - 1)
 end
 
 local function interact(e, item)
-  local catalogue = item_key(item)
-  local category = e.cat or redis.call('HGET', catalogue, 'cat')
-  if category then redis.call('HINCRBYFLOAT', user_key(e, 'c'), category, e.w) end
-  local brand = redis.call('HGET', catalogue, 'brand')
-  if brand then redis.call('HINCRBYFLOAT', user_key(e, 'b'), brand, e.w) end
-  redis.call('LPUSH', user_key(e, 'q'), item)
+  local catalogue = redis.call('HMGET', item_key(item), 'cat', 'brand')
+  local category = e.cat or catalogue[1]
+  if category then redis.call('HINCRBYFLOAT', user_key(e.u, 'c'), category, e.w) end
+  if catalogue[2] then redis.call('HINCRBYFLOAT', user_key(e.u, 'b'), catalogue[2], e.w) end
+  redis.call('LPUSH', user_key(e.u, 'q'), item)
   co_visit(e, item)
 end
 
 local function update_user(e)
-  local profile = user_key(e, 'p')
+  local profile = user_key(e.u, 'p')
   redis.call('HINCRBY', profile, 'n:' .. e.b, 1)
   if USER_WINDOWED[e.b] then decay_update(profile, e.b, e.ts, USER_WINDOWS) end
-  keep_min(profile, 'first', e.ts)
-  keep_max(profile, 'last', e.ts)
-  update_session(e, profile)
+  update_profile_times(e, profile)
   if e.rev then redis.call('HINCRBYFLOAT', profile, 'rev', e.rev) end
   for _, t in ipairs(e.items) do
     if t.p then
@@ -130,31 +132,45 @@ local function update_user(e)
     end
     if e.w > 0 then interact(e, t.i) end
   end
-  redis.call('LTRIM', user_key(e, 'q'), 0, SEQUENCE_LENGTH - 1)
-  for _, suffix in ipairs({'p', 'c', 'b', 'q'}) do redis.call('EXPIRE', user_key(e, suffix), batch.userTtl) end
-  redis.call('EXPIRE', user_key(e, 'si'), 86400)
+  if e.w > 0 then redis.call('LTRIM', user_key(e.u, 'q'), 0, SEQUENCE_LENGTH - 1) end
+  touched_users[e.u] = true
 end
 
+-- Returns true when the item has a catalogue entry.
 local function update_item(e, t)
   local key = item_key(t.i)
+  local from_catalogue = redis.call('HEXISTS', key, 'upd') == 1
   redis.call('HINCRBY', key, 'n:' .. e.b, 1)
   if e.b == 'view' then decay_update(key, 'view', e.ts, ITEM_WINDOWS) end
   if e.rat then
     redis.call('HINCRBYFLOAT', key, 'rating_sum', e.rat)
     redis.call('HINCRBY', key, 'rating_n', 1)
   end
-  local from_catalogue = redis.call('HEXISTS', key, 'upd') == 1
-  if t.p and not from_catalogue then redis.call('HSET', key, 'price', fmt(t.p)) end
-  if e.cat and not from_catalogue then redis.call('HSETNX', key, 'cat', e.cat) end
+  if not from_catalogue then
+    if t.p then redis.call('HSET', key, 'price', fmt(t.p)) end
+    if e.cat then redis.call('HSETNX', key, 'cat', e.cat) end
+  end
   local weight = POPULARITY[e.b]
   if weight then
     redis.call('ZINCRBY', P .. 'pop', weight, t.i)
-    local daily = P .. 'pop:d:' .. e.day
-    redis.call('ZINCRBY', daily, weight, t.i)
-    redis.call('EXPIRE', daily, 691200)
+    redis.call('ZINCRBY', P .. 'pop:d:' .. e.day, weight, t.i)
+    touched_days[e.day] = true
   end
+  return from_catalogue
 end
 
+local function apply_event(e)
+  local captured = e.snap and snapshot(e) or nil
+  update_user(e)
+  local unknown = false
+  for _, t in ipairs(e.items) do
+    if not update_item(e, t) then unknown = true end
+  end
+  return captured, unknown
+end
+
+local duplicates = 0
+local unknown_items = 0
 local offset_key = batch.offsetKey and (P .. 'off:' .. batch.offsetKey) or nil
 local stored_offset = offset_key and tonumber(redis.call('GET', offset_key) or '-1') or -1
 local results = {}
@@ -162,17 +178,29 @@ for _, e in ipairs(batch.events) do
   if e.o and tonumber(e.o) <= stored_offset then
     table.insert(results, {'o'})
   elseif not redis.call('SET', P .. 'seen:' .. e.id, '1', 'NX', 'EX', batch.dedupeTtl) then
+    duplicates = duplicates + 1
     table.insert(results, {'d'})
   else
-    local captured = e.snap and snapshot(e) or nil
-    update_user(e)
-    for _, t in ipairs(e.items) do update_item(e, t) end
+    local captured, unknown = apply_event(e)
+    if unknown then unknown_items = unknown_items + 1 end
     if captured then table.insert(results, {'a', captured}) else table.insert(results, {'a'}) end
   end
 end
+
+for user in pairs(touched_users) do
+  for _, suffix in ipairs({'p', 'c', 'b', 'q'}) do redis.call('EXPIRE', user_key(user, suffix), batch.userTtl) end
+  redis.call('EXPIRE', user_key(user, 'si'), 86400)
+end
+for item in pairs(touched_covis) do
+  local key = covis_key(item)
+  if redis.call('ZCARD', key) > TOP_N then redis.call('ZREMRANGEBYRANK', key, 0, -(TOP_N + 1)) end
+end
+for day in pairs(touched_days) do redis.call('EXPIRE', P .. 'pop:d:' .. day, 691200) end
 if offset_key and batch.lastOffset then redis.call('SET', offset_key, batch.lastOffset) end
 if batch.dq then
   local dq = P .. 'dq:' .. batch.dq.window
+  batch.dq.counts.duplicate = (batch.dq.counts.duplicate or 0) + duplicates
+  batch.dq.counts.unknown_item = (batch.dq.counts.unknown_item or 0) + unknown_items
   for field, count in pairs(batch.dq.counts) do
     if count > 0 then redis.call('HINCRBY', dq, field, count) end
   end

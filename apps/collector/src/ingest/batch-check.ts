@@ -1,0 +1,129 @@
+/**
+ * Checks a batch of untrusted values against one contract, value by value, so a batch is never all or
+ * nothing: valid values become outgoing messages; each invalid one is reported back (by index) and
+ * becomes a dead letter with a typed reason, pseudonymised first. accepted + rejected = sent.
+ */
+import type { z } from 'zod';
+import {
+  toValidationIssues,
+  type DeadLetterReason,
+  type ErrorCode,
+  type ValidationIssue,
+} from '@recsys/contracts';
+import { deadLetterMessage, type OutgoingMessage } from '@recsys/kafka';
+import { COLLECTOR_SERVICE_NAME } from '../config';
+import type { IngestTopic } from './ingest-publisher';
+import type { RejectedEntry } from './ingest-response';
+
+/** How a value is named in the response and in its dead letter. */
+export interface Identity {
+  reference: { eventId?: string; itemId?: string };
+  deadLetter: { eventId?: string; eventType?: string; key?: string };
+}
+
+export interface BatchContract<TValue, TTopic extends IngestTopic> {
+  /** `event` or `item`, in messages. */
+  noun: string;
+  schema: z.ZodType<TValue>;
+  codes: { invalid: ErrorCode; tooLarge: ErrorCode };
+  maxBytes: number;
+  toMessage: (value: TValue) => OutgoingMessage<TTopic>;
+  identify: (value: unknown) => Identity;
+  /** Applied to an invalid value before it is stored in a dead letter. */
+  redact: (value: unknown) => unknown;
+  now: Date;
+}
+
+export interface CheckedBatch<TTopic extends IngestTopic> {
+  valid: OutgoingMessage<TTopic>[];
+  rejected: RejectedEntry[];
+  deadLetters: OutgoingMessage<'events.dlq.v1'>[];
+}
+
+interface Refusal {
+  index: number;
+  value: unknown;
+  code: ErrorCode;
+  reason: DeadLetterReason;
+  message: string;
+  issues?: ValidationIssue[];
+}
+
+export function checkBatch<TValue, TTopic extends IngestTopic>(
+  values: unknown[],
+  contract: BatchContract<TValue, TTopic>,
+): CheckedBatch<TTopic> {
+  const checked: CheckedBatch<TTopic> = { valid: [], rejected: [], deadLetters: [] };
+  values.forEach((value, index) => {
+    const refusal = checkOne({ value, index, contract, checked });
+    if (refusal) refuse(checked, refusal, contract);
+  });
+  return checked;
+}
+
+function checkOne<TValue, TTopic extends IngestTopic>(input: {
+  value: unknown;
+  index: number;
+  contract: BatchContract<TValue, TTopic>;
+  checked: CheckedBatch<TTopic>;
+}): Refusal | undefined {
+  const { value, index, contract } = input;
+  const bytes = Buffer.byteLength(JSON.stringify(value) ?? 'null');
+  if (bytes > contract.maxBytes) {
+    const message = `${contract.noun} is larger than ${contract.maxBytes} bytes`;
+    return { index, value, code: contract.codes.tooLarge, reason: 'too_large', message };
+  }
+  const parsed = contract.schema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      index,
+      value,
+      code: contract.codes.invalid,
+      reason: 'schema_violation',
+      message: `${contract.noun} does not match its schema`,
+      issues: toValidationIssues(parsed.error),
+    };
+  }
+  input.checked.valid.push(contract.toMessage(parsed.data));
+  return undefined;
+}
+
+function refuse<TValue, TTopic extends IngestTopic>(
+  checked: CheckedBatch<TTopic>,
+  refusal: Refusal,
+  contract: BatchContract<TValue, TTopic>,
+): void {
+  const { value, ...entry } = refusal;
+  const redacted = contract.redact(value);
+  const identity = contract.identify(redacted);
+  checked.rejected.push({ ...entry, ...identity.reference });
+  checked.deadLetters.push(
+    deadLetterMessage(
+      {
+        reason: entry.reason,
+        code: entry.code,
+        message: `${contract.noun} #${entry.index}: ${entry.message}`,
+        service: COLLECTOR_SERVICE_NAME,
+        payload: JSON.stringify(redacted) ?? 'null',
+        ...(entry.issues ? { issues: entry.issues } : {}),
+        ...identity.deadLetter,
+      },
+      contract.now,
+    ),
+  );
+}
+
+/** A non-empty string field of an untrusted value, bounded. */
+export function textField(value: unknown, name: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const field = (value as Record<string, unknown>)[name];
+  return typeof field === 'string' && field.length > 0 ? field.slice(0, 256) : undefined;
+}
+
+/** `{ name: value }` when value is defined, else `{}` (for optional fields under strict types). */
+export function optional<TName extends string>(
+  name: TName,
+  value: string | undefined,
+): Partial<Record<TName, string>> {
+  return value === undefined ? {} : ({ [name]: value } as Record<TName, string>);
+}

@@ -1,0 +1,91 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  FeatureStore,
+  FEATURE_FORMAT_VERSION,
+  RedisConnection,
+  RedisModule,
+} from '@recsys/feature-store';
+import { KafkaClient, KafkaModule, KafkaPublisher, type TopicSpec } from '@recsys/kafka';
+import {
+  APP_CONFIG,
+  HEALTH_INDICATORS,
+  HealthController,
+  MetricsModule,
+  type HealthIndicator,
+} from '@recsys/platform';
+import { CatalogConsumer } from './catalog/catalog.consumer';
+import { PREPROCESSOR_SERVICE_NAME, type PreprocessorConfig } from './config';
+import { EventsConsumer } from './events/events.consumer';
+import { ProcessEventsUseCase } from './events/process-events.usecase';
+import { PreprocessorMetrics } from './preprocessor.metrics';
+
+function topicsToCreate(config: PreprocessorConfig): TopicSpec[] {
+  if (!config.topics.create) return [];
+  const partitions = config.topics.partitions;
+  return [
+    { topic: 'events.raw.v1', partitions },
+    { topic: 'events.dlq.v1', partitions },
+    { topic: 'catalog.items.v1', partitions, configs: { 'cleanup.policy': 'compact' } },
+    { topic: 'features.updated.v1', partitions },
+    { topic: 'training.examples.v1', partitions },
+  ];
+}
+
+@Module({})
+export class PreprocessorModule {
+  static forRoot(config: PreprocessorConfig): DynamicModule {
+    return {
+      module: PreprocessorModule,
+      imports: [
+        KafkaModule.forRoot({ config: config.kafka, ensureTopics: topicsToCreate(config) }),
+        MetricsModule.forRoot({ serviceName: PREPROCESSOR_SERVICE_NAME }),
+        RedisModule.forRoot({ config: config.redis, featureStore: config.featureStore }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        CatalogConsumer,
+        EventsConsumer,
+        PreprocessorMetrics,
+        {
+          provide: ProcessEventsUseCase,
+          inject: [FeatureStore, KafkaPublisher],
+          useFactory: (store: FeatureStore, publisher: KafkaPublisher) =>
+            new ProcessEventsUseCase({
+              store,
+              publisher,
+              settings: {
+                service: PREPROCESSOR_SERVICE_NAME,
+                groupId: config.consumer.groupId,
+                checks: {
+                  maxFutureSkewMs: config.checks.maxFutureSkewMs,
+                  maxAgeMs: config.checks.maxAgeMs,
+                },
+                requireKnownItems: config.checks.requireKnownItems,
+                lateAfterMs: config.checks.lateAfterMs,
+                quality: config.quality,
+                featureFormatVersion: FEATURE_FORMAT_VERSION,
+              },
+            }),
+        },
+        {
+          provide: HEALTH_INDICATORS,
+          inject: [KafkaClient, KafkaPublisher, RedisConnection, EventsConsumer],
+          useFactory: (
+            client: KafkaClient,
+            publisher: KafkaPublisher,
+            redis: RedisConnection,
+            events: EventsConsumer,
+          ): HealthIndicator[] => [
+            {
+              name: 'kafka',
+              isHealthy: async () => publisher.isConnected && (await client.isHealthy()),
+            },
+            { name: 'redis', isHealthy: () => redis.isHealthy() },
+            { name: 'consumer', isHealthy: async () => events.isRunning },
+          ],
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,171 @@
+import type { StorefrontEvent } from '@recsys/contracts';
+import type { ApplyOutcome, BatchToApply } from '@recsys/feature-store';
+import { defaultQualityThresholds, type QualityCounts, type StoredHash } from '@recsys/features';
+import type { OutgoingMessage, RawMessage } from '@recsys/kafka';
+import {
+  ProcessEventsUseCase,
+  type FeatureStorePort,
+  type PreprocessorPublisher,
+} from './process-events.usecase';
+
+const NOW = Date.parse('2026-11-28T12:00:00Z');
+
+function view(eventId: string, atMs: number, itemId = 'sku-1'): StorefrontEvent {
+  return {
+    eventId,
+    schemaVersion: 1,
+    eventType: 'product_view',
+    userId: 'u_1',
+    sessionId: 's',
+    timestamp: new Date(atMs).toISOString(),
+    receivedAt: new Date(NOW).toISOString(),
+    itemId,
+  };
+}
+
+function message(offset: number, value: unknown): RawMessage {
+  return {
+    topic: 'events.raw.v1',
+    partition: 0,
+    offset: String(offset),
+    key: 'u_1',
+    value: typeof value === 'string' ? value : JSON.stringify(value),
+    headers: {},
+    timestamp: NOW,
+  };
+}
+
+class FakeStore implements FeatureStorePort {
+  readonly batches: BatchToApply[] = [];
+  stored: string | undefined;
+  window: QualityCounts = { total: 0, invalid: 0, duplicate: 0, late: 0, unknown_item: 0 };
+  catalogue = new Map<string, StoredHash>();
+
+  async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
+    this.batches.push(batch);
+    return batch.plans.map(() => ({ status: 'applied' }));
+  }
+  async qualityWindow(): Promise<QualityCounts> {
+    return this.window;
+  }
+  async readItems(itemIds: readonly string[]): Promise<Map<string, StoredHash>> {
+    return new Map(itemIds.map((itemId) => [itemId, this.catalogue.get(itemId) ?? {}]));
+  }
+  async storedOffset(): Promise<string | undefined> {
+    return this.stored;
+  }
+}
+
+class RecordingPublisher implements PreprocessorPublisher {
+  readonly sent: Array<{ topic: string; messages: OutgoingMessage<never>[] }> = [];
+  async publish(topic: string, messages: OutgoingMessage<never>[]): Promise<void> {
+    this.sent.push({ topic, messages });
+  }
+  topics(): string[] {
+    return this.sent.filter((entry) => entry.messages.length > 0).map((entry) => entry.topic);
+  }
+}
+
+function setup(overrides: { requireKnownItems?: boolean } = {}) {
+  const store = new FakeStore();
+  const publisher = new RecordingPublisher();
+  const useCase = new ProcessEventsUseCase({
+    store,
+    publisher,
+    settings: {
+      service: 'preprocessor',
+      groupId: 'preprocessor',
+      checks: { maxFutureSkewMs: 300_000, maxAgeMs: 30 * 86_400_000 },
+      requireKnownItems: overrides.requireKnownItems ?? false,
+      lateAfterMs: 600_000,
+      quality: { windowMs: 60_000, thresholds: defaultQualityThresholds },
+      featureFormatVersion: 1,
+    },
+    now: () => NOW,
+  });
+  return { store, publisher, useCase };
+}
+
+describe('ProcessEventsUseCase', () => {
+  it('applies valid events with their offsets, the partition offset and the window counts in one batch', async () => {
+    const { store, useCase } = setup();
+    const summary = await useCase.execute([
+      message(5, view('a', NOW - 1000)),
+      message(6, 'not json'),
+      message(7, view('b', NOW - 500)),
+    ]);
+    expect(store.batches).toHaveLength(1);
+    const batch = store.batches[0]!;
+    expect(batch.plans.map((entry) => [entry.plan.eventId, entry.offset])).toEqual([
+      ['a', '5'],
+      ['b', '7'],
+    ]);
+    expect(batch).toMatchObject({
+      offsetKey: 'preprocessor:events.raw.v1:0',
+      lastOffset: '7',
+      quality: { windowStartMs: NOW - (NOW % 60_000), counts: { total: 3, invalid: 1, late: 0 } },
+    });
+    expect(summary).toMatchObject({ applied: 2, deadLetters: [{ reason: 'malformed_json' }] });
+  });
+
+  it('dead-letters before applying, so a crash in between can only repeat a dead letter, never lose one', async () => {
+    const { publisher, useCase } = setup();
+    await useCase.execute([message(1, 'not json'), message(2, view('a', NOW))]);
+    expect(publisher.topics()).toEqual(['events.dlq.v1', 'features.updated.v1']);
+  });
+
+  it('skips messages at or below the stored offset of their partition (redelivery after a crash)', async () => {
+    const { store, useCase } = setup();
+    store.stored = '6';
+    const summary = await useCase.execute([
+      message(5, view('a', NOW)),
+      message(6, view('b', NOW)),
+      message(7, view('c', NOW)),
+    ]);
+    expect(store.batches[0]!.plans.map((entry) => entry.plan.eventId)).toEqual(['c']);
+    expect(summary.skippedAsProcessed).toBe(2);
+  });
+
+  it('counts events older than the partition watermark minus the allowance as late', async () => {
+    const { store, useCase } = setup();
+    await useCase.execute([
+      message(1, view('a', NOW)),
+      message(2, view('b', NOW - 20 * 60_000)),
+      message(3, view('c', NOW - 5 * 60_000)),
+    ]);
+    expect(store.batches[0]!.quality!.counts.late).toBe(1);
+  });
+
+  it('flags training examples while the quality window crosses a threshold', async () => {
+    const { store, publisher, useCase } = setup();
+    store.apply = async (batch) =>
+      batch.plans.map(() => ({
+        status: 'applied',
+        snapshot: {
+          user: { profile: {}, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
+          items: [{ itemId: 'sku-1', stored: {} }],
+          negatives: [],
+        },
+      }));
+    store.window = { total: 1000, invalid: 200, duplicate: 0, late: 0, unknown_item: 0 };
+    const summary = await useCase.execute([message(1, view('a', NOW))]);
+    expect(summary.verdict).toMatchObject({ flagged: true, crossed: ['invalid'] });
+    const examples = publisher.sent.find(
+      (entry) => entry.topic === 'training.examples.v1',
+    )!.messages;
+    expect(
+      examples.map((entry) => (entry.value as { qualityFlagged: boolean }).qualityFlagged),
+    ).toEqual([true]);
+  });
+
+  it('dead-letters events about unknown items when the catalogue is required', async () => {
+    const { store, useCase } = setup({ requireKnownItems: true });
+    store.catalogue.set('sku-1', { upd: '1' });
+    const summary = await useCase.execute([
+      message(1, view('a', NOW, 'sku-1')),
+      message(2, view('b', NOW, 'sku-404')),
+    ]);
+    expect(store.batches[0]!.plans.map((entry) => entry.plan.eventId)).toEqual(['a']);
+    expect(summary.deadLetters).toEqual([{ reason: 'unknown_item' }]);
+  });
+});

@@ -1,0 +1,301 @@
+/**
+ * The preprocessor's work on one batch of one partition: decode and check every message, dead-letter the
+ * bad ones, apply the good ones to the feature store atomically together with the partition offset and
+ * the window's data-quality counts, then emit point-in-time training examples and feature-update notices.
+ *
+ * Delivery: feature updates are exactly-once (event-id markers + stored offsets, one atomic script);
+ * dead letters are at-least-once (written before the apply); training examples and notices are
+ * at-most-once (written after it: a crash in between loses that batch's examples, never double-counts).
+ */
+import type { FeaturesUpdatedV1, StorefrontEvent, TrainingExampleV1 } from '@recsys/contracts';
+import type { ApplyOutcome, BatchToApply, FeatureStore } from '@recsys/feature-store';
+import {
+  evaluateQualityGate,
+  itemIdsOf,
+  qualityWindowStart,
+  trainingExamplesOf,
+  updatePlanOf,
+  type QualityThresholds,
+  type QualityVerdict,
+  type UpdatePlan,
+} from '@recsys/features';
+import { deadLetterMessage, type OutgoingMessage, type RawMessage } from '@recsys/kafka';
+import { decodeEventMessage, type DecodedMessage, type DecodeSettings } from './decode-event';
+
+export interface PreprocessorPublisher {
+  publish(topic: 'events.dlq.v1', messages: OutgoingMessage<'events.dlq.v1'>[]): Promise<unknown>;
+  publish(
+    topic: 'training.examples.v1',
+    messages: OutgoingMessage<'training.examples.v1'>[],
+  ): Promise<unknown>;
+  publish(
+    topic: 'features.updated.v1',
+    messages: OutgoingMessage<'features.updated.v1'>[],
+  ): Promise<unknown>;
+}
+
+export type FeatureStorePort = Pick<
+  FeatureStore,
+  'apply' | 'qualityWindow' | 'readItems' | 'storedOffset'
+>;
+
+export interface ProcessingSettings extends DecodeSettings {
+  groupId: string;
+  requireKnownItems: boolean;
+  lateAfterMs: number;
+  quality: { windowMs: number; thresholds: QualityThresholds };
+  featureFormatVersion: number;
+}
+
+export interface BatchSummary {
+  received: number;
+  skippedAsProcessed: number;
+  applied: number;
+  duplicates: number;
+  deadLetters: Array<{ reason: string }>;
+  trainingExamples: number;
+  late: number;
+  verdict: QualityVerdict | undefined;
+  /** Receipt → feature visible, per applied event (ms). */
+  freshnessMs: number[];
+}
+
+interface Accepted {
+  message: RawMessage;
+  event: StorefrontEvent;
+  plan: UpdatePlan;
+  receivedAtMs: number;
+}
+
+export class ProcessEventsUseCase {
+  /** Newest event time seen per partition: the reference for "late". */
+  private readonly watermarks = new Map<number, number>();
+
+  private readonly store: FeatureStorePort;
+  private readonly publisher: PreprocessorPublisher;
+  private readonly settings: ProcessingSettings;
+  private readonly now: () => number;
+
+  constructor(options: {
+    store: FeatureStorePort;
+    publisher: PreprocessorPublisher;
+    settings: ProcessingSettings;
+    now?: () => number;
+  }) {
+    this.store = options.store;
+    this.publisher = options.publisher;
+    this.settings = options.settings;
+    this.now = options.now ?? Date.now;
+  }
+
+  async execute(messages: RawMessage[]): Promise<BatchSummary> {
+    const first = messages[0];
+    if (first === undefined) return emptySummary();
+    const offsetKey = `${this.settings.groupId}:${first.topic}:${first.partition}`;
+    const fresh = await this.notYetProcessed(messages, offsetKey);
+    const decoded = await this.decodeAll(fresh);
+    const dead = decoded.filter((entry) => entry.kind === 'dead');
+    const accepted = decoded.filter((entry) => entry.kind === 'event').map(toAccepted);
+    await this.publisher.publish(
+      'events.dlq.v1',
+      dead.map((entry) => deadLetterMessage(entry.deadLetter)),
+    );
+
+    const late = this.countLate(first.partition, accepted);
+    const windowStartMs = qualityWindowStart(this.now(), this.settings.quality.windowMs);
+    const outcomes = await this.store.apply(
+      this.batchOf({
+        accepted,
+        offsetKey,
+        messages,
+        windowStartMs,
+        counts: { total: fresh.length, invalid: dead.length, late },
+      }),
+    );
+    const verdict =
+      accepted.length > 0 || dead.length > 0 ? await this.verdictOf(windowStartMs) : undefined;
+    const examples = this.examplesOf(accepted, outcomes, verdict?.flagged ?? false);
+    await this.publisher.publish(
+      'training.examples.v1',
+      examples.map((example) => ({ key: example.userKey, value: example })),
+    );
+    await this.publisher.publish('features.updated.v1', this.noticesOf(accepted, outcomes));
+    const visibleAt = this.now();
+    return {
+      received: messages.length,
+      skippedAsProcessed: messages.length - fresh.length,
+      applied: outcomes.filter((outcome) => outcome.status === 'applied').length,
+      duplicates: outcomes.filter((outcome) => outcome.status === 'duplicate').length,
+      deadLetters: dead.map((entry) => ({ reason: entry.deadLetter.reason })),
+      trainingExamples: examples.length,
+      late,
+      verdict,
+      freshnessMs: accepted
+        .filter((_, index) => outcomes[index]?.status === 'applied')
+        .map((entry) => visibleAt - entry.receivedAtMs),
+    };
+  }
+
+  /** Drops messages whose effects are already in the store (redelivery after a crash or rebalance). */
+  private async notYetProcessed(messages: RawMessage[], offsetKey: string): Promise<RawMessage[]> {
+    const stored = await this.store.storedOffset(offsetKey);
+    if (stored === undefined) return messages;
+    const storedOffset = BigInt(stored);
+    return messages.filter((message) => BigInt(message.offset) > storedOffset);
+  }
+
+  private async decodeAll(messages: RawMessage[]): Promise<DecodedMessage[]> {
+    const settings: DecodeSettings = {
+      service: this.settings.service,
+      checks: this.settings.checks,
+    };
+    const decoded = messages.map((message) => decodeEventMessage(message, settings));
+    if (!this.settings.requireKnownItems) return decoded;
+    const known = await this.knownItemsOf(decoded);
+    return decoded.map((entry) =>
+      entry.kind === 'event' ? refuseUnknownItems(entry, known, this.settings.service) : entry,
+    );
+  }
+
+  /** Items of this batch that have a catalogue entry (one pipelined read for the whole batch). */
+  private async knownItemsOf(decoded: DecodedMessage[]): Promise<Set<string>> {
+    const itemIds = new Set(
+      decoded.flatMap((entry) => (entry.kind === 'event' ? itemIdsOf(entry.event) : [])),
+    );
+    const stored = await this.store.readItems([...itemIds]);
+    return new Set(
+      [...stored].filter(([, hash]) => hash['upd'] !== undefined).map(([itemId]) => itemId),
+    );
+  }
+
+  private countLate(partition: number, accepted: Accepted[]): number {
+    let watermark = this.watermarks.get(partition) ?? Number.NEGATIVE_INFINITY;
+    let late = 0;
+    for (const entry of accepted) {
+      if (entry.plan.timestampMs < watermark - this.settings.lateAfterMs) late += 1;
+      watermark = Math.max(watermark, entry.plan.timestampMs);
+    }
+    this.watermarks.set(partition, watermark);
+    return late;
+  }
+
+  private batchOf(input: {
+    accepted: Accepted[];
+    offsetKey: string;
+    messages: RawMessage[];
+    windowStartMs: number;
+    counts: { total: number; invalid: number; late: number };
+  }): BatchToApply {
+    return {
+      plans: input.accepted.map((entry) => ({ plan: entry.plan, offset: entry.message.offset })),
+      offsetKey: input.offsetKey,
+      lastOffset: input.messages[input.messages.length - 1]!.offset,
+      quality: { windowStartMs: input.windowStartMs, counts: input.counts },
+    };
+  }
+
+  private async verdictOf(windowStartMs: number): Promise<QualityVerdict> {
+    return evaluateQualityGate(
+      await this.store.qualityWindow(windowStartMs),
+      this.settings.quality.thresholds,
+    );
+  }
+
+  private examplesOf(
+    accepted: Accepted[],
+    outcomes: ApplyOutcome[],
+    qualityFlagged: boolean,
+  ): TrainingExampleV1[] {
+    return accepted.flatMap((entry, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.status !== 'applied' || outcome.snapshot === undefined) return [];
+      return trainingExamplesOf({
+        event: entry.event,
+        plan: entry.plan,
+        snapshot: outcome.snapshot,
+        qualityFlagged,
+      });
+    });
+  }
+
+  private noticesOf(
+    accepted: Accepted[],
+    outcomes: ApplyOutcome[],
+  ): OutgoingMessage<'features.updated.v1'>[] {
+    const updatedAt = new Date(this.now()).toISOString();
+    return accepted
+      .filter((_, index) => outcomes[index]?.status === 'applied')
+      .map(({ event, plan }) => {
+        const value: FeaturesUpdatedV1 = {
+          schemaVersion: 1,
+          eventId: event.eventId,
+          eventType: event.eventType,
+          entities: [
+            { type: 'user' as const, id: plan.userKey },
+            ...plan.items.map((item) => ({ type: 'item' as const, id: item.itemId })),
+          ].slice(0, 1000),
+          featureGroups: featureGroupsOf(plan),
+          featureFormatVersion: this.settings.featureFormatVersion,
+          eventTimestamp: event.timestamp,
+          updatedAt,
+        };
+        return { key: event.eventId, value };
+      });
+  }
+}
+
+function refuseUnknownItems(
+  entry: Extract<DecodedMessage, { kind: 'event' }>,
+  known: Set<string>,
+  service: string,
+): DecodedMessage {
+  const unknown = itemIdsOf(entry.event).find((itemId) => !known.has(itemId));
+  if (unknown === undefined) return entry;
+  const { message, event } = entry;
+  return {
+    kind: 'dead',
+    message,
+    deadLetter: {
+      reason: 'unknown_item',
+      code: 'EVENT_INVALID',
+      message: `item ${unknown} is not in the catalogue`,
+      service,
+      payload: message.value,
+      source: { topic: message.topic, partition: message.partition, offset: message.offset },
+      eventId: event.eventId,
+      eventType: event.eventType,
+      ...(message.key !== undefined ? { key: message.key } : {}),
+    },
+  };
+}
+
+function toAccepted(entry: Extract<DecodedMessage, { kind: 'event' }>): Accepted {
+  return {
+    message: entry.message,
+    event: entry.event,
+    plan: updatePlanOf(entry.event),
+    receivedAtMs: entry.receivedAtMs,
+  };
+}
+
+function featureGroupsOf(plan: UpdatePlan): string[] {
+  const groups = ['user_counts', 'user_session'];
+  if (plan.items.length > 0) groups.push('item_counts', 'popularity');
+  if (plan.interaction !== undefined)
+    groups.push('user_affinity', 'user_sequence', 'co_visitation');
+  return groups;
+}
+
+function emptySummary(): BatchSummary {
+  return {
+    received: 0,
+    skippedAsProcessed: 0,
+    applied: 0,
+    duplicates: 0,
+    deadLetters: [],
+    trainingExamples: 0,
+    late: 0,
+    verdict: undefined,
+    freshnessMs: [],
+  };
+}

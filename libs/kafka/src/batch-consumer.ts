@@ -1,0 +1,164 @@
+/**
+ * Batch consumption for high-volume topics (the preprocessor): the handler receives up to `maxBatchSize`
+ * raw messages of one partition and decides per message (including dead-lettering poison ones); offsets
+ * are resolved and committed only after the handler finished.
+ *
+ * Error policy, same spirit as KafkaTopicConsumer: a retriable error retries the chunk with backoff and,
+ * if it persists, is rethrown so nothing is committed (an outage blocks; nothing is lost). Any other error
+ * re-runs the chunk one message at a time, so the one message that fails is dead-lettered and the rest of
+ * the partition moves on.
+ */
+import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
+import { AppError, isRetriable, type ErrorCode, type TopicName } from '@recsys/contracts';
+import { deadLetterMessage } from './dead-letter';
+import { flattenHeaders } from './headers';
+import type { KafkaClient } from './kafka-client';
+import type { KafkaPublisher } from './publisher';
+
+export interface RawMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | undefined;
+  value: string;
+  headers: Record<string, string>;
+  /** Broker append time (ms). */
+  timestamp: number;
+}
+
+export interface BatchConsumerOptions {
+  topic: TopicName;
+  groupId: string;
+  service: string;
+  handleBatch: (messages: RawMessage[]) => Promise<void>;
+  deadLetters: KafkaPublisher;
+  /** @default 500 */
+  maxBatchSize?: number;
+  /** @default 5 */
+  maxAttempts?: number;
+  /** @default 100 */
+  retryBackoffMs?: number;
+  /** @default 3 */
+  partitionsConsumedConcurrently?: number;
+  /** @default true */
+  fromBeginning?: boolean;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others (also the
+   * rebalance timeout). A member killed without leaving stalls its partitions this long. @default 30000 (the broker's minimum is 6000)
+   */
+  sessionTimeoutMs?: number;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+export class KafkaBatchConsumer {
+  private readonly consumer: Consumer;
+
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly options: BatchConsumerOptions,
+  ) {
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    this.consumer = client.kafka.consumer({
+      groupId: options.groupId,
+      retry: { retries: 10 },
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      sessionTimeout,
+      // A member killed without leaving is waited for this long in a rebalance; batches finish in far less.
+      rebalanceTimeout: sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topic: this.client.topicName(this.options.topic),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const size = this.options.maxBatchSize ?? 500;
+    const messages = rawMessagesOf(payload.batch);
+    for (let start = 0; start < messages.length; start += size) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = messages.slice(start, start + size);
+      await this.handleChunk(chunk);
+      payload.resolveOffset(chunk[chunk.length - 1]!.offset);
+      await payload.heartbeat();
+      await payload.commitOffsetsIfNecessary();
+    }
+  }
+
+  private async handleChunk(chunk: RawMessage[]): Promise<void> {
+    try {
+      await this.withRetries(() => this.options.handleBatch(chunk));
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      for (const message of chunk) await this.handleAlone(message);
+    }
+  }
+
+  private async handleAlone(message: RawMessage): Promise<void> {
+    try {
+      await this.withRetries(() => this.options.handleBatch([message]));
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      const code: ErrorCode = error instanceof AppError ? error.code : 'HANDLER_FAILED';
+      await this.options.deadLetters.publish('events.dlq.v1', [
+        deadLetterMessage({
+          reason: 'handler_error',
+          code,
+          message: error instanceof Error ? error.message : String(error),
+          service: this.options.service,
+          payload: message.value,
+          source: { topic: message.topic, partition: message.partition, offset: message.offset },
+          ...(message.key !== undefined ? { key: message.key } : {}),
+        }),
+      ]);
+    }
+  }
+
+  private async withRetries(run: () => Promise<void>): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await run();
+        return;
+      } catch (error) {
+        if (!isRetriable(error) || attempt >= maxAttempts) throw error;
+        const delay = Math.min(
+          (this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1),
+          MAX_BACKOFF_MS,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
+
+function rawMessagesOf(batch: Batch): RawMessage[] {
+  return batch.messages.map((message) => {
+    return {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8'),
+      value: message.value?.toString('utf8') ?? '',
+      headers: flattenHeaders(message.headers),
+      timestamp: Number(message.timestamp),
+    };
+  });
+}

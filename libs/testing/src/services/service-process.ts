@@ -1,0 +1,109 @@
+/**
+ * Runs a platform service as its own OS process from the build output, as production does — for
+ * end-to-end tests (which kill -9 them) and benchmarks (which must not share an event loop with it).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../infrastructure/local-processes';
+
+const run = promisify(execFile);
+
+export type ServiceName = 'collector' | 'preprocessor';
+
+/** Builds services with Nx (cached: a second build of unchanged sources takes a moment). */
+export async function buildServices(names: ServiceName[]): Promise<void> {
+  await run(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', names.join(','), '--output-style=static'],
+    {
+      cwd: REPO_ROOT,
+      maxBuffer: 32 * 1024 * 1024,
+      timeout: 5 * 60_000,
+    },
+  );
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  name: ServiceName;
+  url: string;
+  child: ChildProcess;
+  /** Resolves with the exit code (or null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Output so far (for failure messages). */
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+export interface StartServiceOptions {
+  name: ServiceName;
+  env: Record<string, string>;
+  /** @default 30000 */
+  readyTimeoutMs?: number;
+}
+
+export async function startServiceProcess(options: StartServiceOptions): Promise<ServiceProcess> {
+  const port = await freePort();
+  const main = join(REPO_ROOT, 'dist/apps', options.name, 'apps', options.name, 'src/main.js');
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      ...options.env,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const service: ServiceProcess = {
+    name: options.name,
+    url: `http://127.0.0.1:${port}`,
+    child,
+    exited,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+  await waitUntilReady(service, options.readyTimeoutMs ?? 30_000);
+  return service;
+}
+
+async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void service.exited.then((code) => (exitCode = code));
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined)
+      throw new Error(`${service.name} exited (${exitCode}) during start-up:\n${service.output()}`);
+    const status = await fetch(`${service.url}/health/ready`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await service.stop('SIGKILL');
+  throw new Error(`${service.name} not ready within ${timeoutMs} ms:\n${service.output()}`);
+}
