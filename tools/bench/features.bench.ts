@@ -208,7 +208,8 @@ async function main(): Promise<void> {
     try {
       const throughput = await measureThroughput(setup.kafka, new FeatureStore(setup.redis));
       const freshness = await measureFreshness({ ...setup, rate, seconds });
-      report('bench-features', [
+      const variant = process.env['BENCH_PREPROCESSOR_ENV'] ? '-custom' : '';
+      report(`bench-features${variant}`, [
         ['events preloaded', events],
         ['preprocessor events/s (one instance)', round(throughput.eventsPerSecond, 0)],
         ['apply time (s)', round(throughput.seconds, 2)],

@@ -13,6 +13,7 @@ import {
   buildServices,
   integrationEnvironment,
   readTopic,
+  runServiceCommand,
   serviceEnv,
   startServiceProcess,
   testKafkaConfig,
@@ -214,6 +215,31 @@ describe('collector → Kafka → preprocessor → Redis, end to end', () => {
     });
     expect(await storedCounts()).toEqual(before);
     expect((await store.readUser(sampleUser)).sequence).toEqual(sequenceBefore);
+  });
+
+  it('rebuilds the same features from Kafka, the source of truth, after the store is wiped', async () => {
+    const before = await storedCounts();
+    await preprocessor.stop();
+    const output = await runServiceCommand({
+      name: 'preprocessor',
+      args: ['rebuild'],
+      env: preprocessorEnv,
+    });
+    const report = (JSON.parse(output) as { rebuild: { deletedKeys: number } }).rebuild;
+    expect(report.deletedKeys).toBeGreaterThan(1_000);
+    expect((await storedCounts()).get([...ledger.keys()][0]!)).toEqual({
+      view: 0,
+      cart: 0,
+      purchase: 0,
+    });
+
+    preprocessor = await startServiceProcess({ name: 'preprocessor', env: preprocessorEnv });
+    await waitFor(async () => ((await caughtUp()) ? true : undefined), {
+      description: 'rebuild consumed',
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
+    expect(await storedCounts()).toEqual(before);
   });
 
   it('rejects malformed events at the door and dead-letters them with reasons', async () => {

@@ -65,6 +65,7 @@ export class PreprocessorModule {
                 lateAfterMs: config.checks.lateAfterMs,
                 quality: config.quality,
                 featureFormatVersion: FEATURE_FORMAT_VERSION,
+                trainingExamples: config.trainingExamples,
               },
             }),
         },

@@ -71,6 +71,12 @@ const preprocessorEnvSchema = z
     ),
     /** Sampled negatives per positive training example (each costs a snapshot read and a message). @default 2 */
     FEATURE_NEGATIVE_SAMPLES: envInt({ min: 0, max: 100 }).default(2),
+    /**
+     * Emit point-in-time training examples. Each labelled event then also captures the state before it
+     * (about half of the preprocessor's work); deployments that train elsewhere can switch it off.
+     * @default true
+     */
+    PREPROCESSOR_TRAINING_EXAMPLES: envBoolean.default(true),
     /** Create missing topics at start-up (dev); production uses the chart's job. @default true */
     KAFKA_CREATE_TOPICS: envBoolean.default(true),
     /** @default 3 */
@@ -94,6 +100,7 @@ const preprocessorEnvSchema = z
       requireKnownItems: env.PREPROCESSOR_REQUIRE_KNOWN_ITEMS,
       lateAfterMs: env.PREPROCESSOR_LATE_AFTER_SECONDS * 1000,
     },
+    trainingExamples: env.PREPROCESSOR_TRAINING_EXAMPLES,
     quality: {
       windowMs: env.PREPROCESSOR_QUALITY_WINDOW_SECONDS * 1000,
       thresholds: {

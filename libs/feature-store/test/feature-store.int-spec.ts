@@ -1,7 +1,13 @@
 import type { ItemUpsertedV1, StorefrontEvent } from '@recsys/contracts';
 import { decodeItemFeatures, decodeUserFeatures, updatePlanOf } from '@recsys/features';
 import { integrationEnvironment, testNamespace } from '@recsys/testing';
-import { FeatureStore, RedisConnection, defaultFeatureStoreSettings } from '../src';
+import {
+  FeatureStore,
+  RedisConnection,
+  defaultFeatureStoreSettings,
+  featureKeys,
+  utcDay,
+} from '../src';
 
 const T0 = Date.parse('2026-11-28T10:00:00.000Z');
 const HOUR = 3_600_000;
@@ -195,6 +201,20 @@ describe('FeatureStore on a real Redis', () => {
     const item = decodeItemFeatures('sku-9', (await store.readItems(['sku-9'])).get('sku-9')!, T0);
     expect(item.price).toBe(50);
     expect(item.brand).toBe('Acme');
+  });
+
+  it('expires what should expire: user keys, session items, markers and daily popularity, never items', async () => {
+    const ttl = (key: string) => redis.client.ttl(key);
+    const userTtl = await ttl(featureKeys.userProfile('u_1'));
+    expect(userTtl).toBeGreaterThan(defaultFeatureStoreSettings.userTtlSeconds - 60);
+    expect(await ttl(featureKeys.userSequence('u_1'))).toBeGreaterThan(0);
+    expect(await ttl(featureKeys.userSessionItems('u_1'))).toBeLessThanOrEqual(86_400);
+    expect(await ttl(featureKeys.seen('e1'))).toBeGreaterThan(
+      defaultFeatureStoreSettings.dedupeTtlSeconds - 60,
+    );
+    expect(await ttl(featureKeys.popularityOfDay(utcDay(T0)))).toBeGreaterThan(7 * 86_400);
+    expect(await ttl(featureKeys.item('sku-1'))).toBe(-1);
+    expect(await ttl(featureKeys.coVisitation('sku-1'))).toBe(-1);
   });
 
   it('deletes every feature key for a rebuild', async () => {

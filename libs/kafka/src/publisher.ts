@@ -24,6 +24,21 @@ export interface PublisherOptions {
   sendTimeoutMs?: number;
   /** Overrides the connection's KAFKA_COMPRESSION for this publisher. */
   compression?: 'none' | 'gzip';
+  /**
+   * How long concurrent publish() calls are collected into one produce request. kafkajs has no linger of
+   * its own, and its idempotent producer sends one request at a time, so without this every caller (every
+   * HTTP request of the collector) would wait for the previous caller's round trip. @default 2
+   */
+  lingerMs?: number;
+  /** A collected batch is sent at once when it reaches this many messages. @default 5000 */
+  maxBatchMessages?: number;
+}
+
+interface PendingSend {
+  topic: string;
+  messages: Message[];
+  resolve: (metadata: RecordMetadata[]) => void;
+  reject: (error: unknown) => void;
 }
 
 const DEFAULT_SEND_TIMEOUT_MS = 10_000;
@@ -32,6 +47,11 @@ export class KafkaPublisher {
   private readonly producer: Producer;
   private readonly sendTimeoutMs: number;
   private readonly compression: CompressionTypes;
+  private readonly lingerMs: number;
+  private readonly maxBatchMessages: number;
+  private pending: PendingSend[] = [];
+  private pendingMessages = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
   private connected = false;
 
   constructor(
@@ -40,7 +60,11 @@ export class KafkaPublisher {
   ) {
     this.sendTimeoutMs = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
     this.compression =
-      options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
+      (options.compression ?? client.config.compression) === 'gzip'
+        ? CompressionTypes.GZIP
+        : CompressionTypes.None;
+    this.lingerMs = options.lingerMs ?? 2;
+    this.maxBatchMessages = options.maxBatchMessages ?? 5_000;
     this.producer = client.kafka.producer({
       idempotent: true,
       // Idempotence in kafkajs requires one in-flight request per broker; it also keeps per-key order.
@@ -59,6 +83,7 @@ export class KafkaPublisher {
   }
 
   async disconnect(): Promise<void> {
+    if (this.pending.length > 0) this.flush();
     await this.producer.disconnect();
     this.connected = false;
   }
@@ -67,19 +92,55 @@ export class KafkaPublisher {
     return this.connected;
   }
 
-  /** Publishes a batch to one topic in one request per broker; resolves once all replicas acknowledged. */
+  /**
+   * Publishes messages to one topic; resolves once all in-sync replicas acknowledged them. Calls arriving
+   * within the linger time share one produce request (order within a topic and key is kept).
+   */
   async publish<T extends TopicName>(
     topic: T,
     messages: OutgoingMessage<T>[],
   ): Promise<RecordMetadata[]> {
     if (messages.length === 0) return [];
-    const send = this.producer.send({
-      topic: this.client.topicName(topic),
+    return new Promise<RecordMetadata[]>((resolve, reject) => {
+      this.pending.push({
+        topic: this.client.topicName(topic),
+        messages: messages.map(toKafkaMessage),
+        resolve,
+        reject,
+      });
+      this.pendingMessages += messages.length;
+      if (this.pendingMessages >= this.maxBatchMessages || this.lingerMs === 0) this.flush();
+      else this.flushTimer ??= setTimeout(() => this.flush(), this.lingerMs);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const sends = this.pending;
+    this.pending = [];
+    this.pendingMessages = 0;
+    const topicMessages = new Map<string, Message[]>();
+    for (const send of sends) {
+      const forTopic = topicMessages.get(send.topic) ?? [];
+      forTopic.push(...send.messages);
+      topicMessages.set(send.topic, forTopic);
+    }
+    const batch = this.producer.sendBatch({
       acks: -1,
       compression: this.compression,
-      messages: messages.map(toKafkaMessage),
+      topicMessages: [...topicMessages].map(([topic, batchMessages]) => ({
+        topic,
+        messages: batchMessages,
+      })),
     });
-    return withTimeout(send, this.sendTimeoutMs, topic);
+    withTimeout(batch, this.sendTimeoutMs, [...topicMessages.keys()].join(',')).then(
+      (metadata) =>
+        sends.forEach((send) =>
+          send.resolve(metadata.filter((entry) => entry.topicName === send.topic)),
+        ),
+      (error: unknown) => sends.forEach((send) => send.reject(error)),
+    );
   }
 }
 

@@ -66,7 +66,7 @@ class RecordingPublisher implements PreprocessorPublisher {
   }
 }
 
-function setup(overrides: { requireKnownItems?: boolean } = {}) {
+function setup(overrides: { requireKnownItems?: boolean; trainingExamples?: boolean } = {}) {
   const store = new FakeStore();
   const publisher = new RecordingPublisher();
   const useCase = new ProcessEventsUseCase({
@@ -80,6 +80,7 @@ function setup(overrides: { requireKnownItems?: boolean } = {}) {
       lateAfterMs: 600_000,
       quality: { windowMs: 60_000, thresholds: defaultQualityThresholds },
       featureFormatVersion: 1,
+      trainingExamples: overrides.trainingExamples ?? true,
     },
     now: () => NOW,
   });
@@ -156,6 +157,17 @@ describe('ProcessEventsUseCase', () => {
     expect(
       examples.map((entry) => (entry.value as { qualityFlagged: boolean }).qualityFlagged),
     ).toEqual([true]);
+  });
+
+  it('asks for no pre-event snapshots when training examples are switched off', async () => {
+    const { store, useCase } = setup({ trainingExamples: false });
+    await useCase.execute([message(1, view('a', NOW))]);
+    expect(store.batches[0]!.plans.map((entry) => entry.plan.snapshot)).toEqual([false]);
+    const withExamples = setup();
+    await withExamples.useCase.execute([message(1, view('a', NOW))]);
+    expect(withExamples.store.batches[0]!.plans.map((entry) => entry.plan.snapshot)).toEqual([
+      true,
+    ]);
   });
 
   it('dead-letters events about unknown items when the catalogue is required', async () => {

@@ -45,6 +45,8 @@ export interface ProcessingSettings extends DecodeSettings {
   lateAfterMs: number;
   quality: { windowMs: number; thresholds: QualityThresholds };
   featureFormatVersion: number;
+  /** Capture pre-event state and emit training examples for labelled events. */
+  trainingExamples: boolean;
 }
 
 export interface BatchSummary {
@@ -95,7 +97,9 @@ export class ProcessEventsUseCase {
     const fresh = await this.notYetProcessed(messages, offsetKey);
     const decoded = await this.decodeAll(fresh);
     const dead = decoded.filter((entry) => entry.kind === 'dead');
-    const accepted = decoded.filter((entry) => entry.kind === 'event').map(toAccepted);
+    const accepted = decoded
+      .filter((entry) => entry.kind === 'event')
+      .map((entry) => toAccepted(entry, this.settings.trainingExamples));
     await this.publisher.publish(
       'events.dlq.v1',
       dead.map((entry) => deadLetterMessage(entry.deadLetter)),
@@ -269,11 +273,15 @@ function refuseUnknownItems(
   };
 }
 
-function toAccepted(entry: Extract<DecodedMessage, { kind: 'event' }>): Accepted {
+function toAccepted(
+  entry: Extract<DecodedMessage, { kind: 'event' }>,
+  trainingExamples: boolean,
+): Accepted {
+  const plan = updatePlanOf(entry.event);
   return {
     message: entry.message,
     event: entry.event,
-    plan: updatePlanOf(entry.event),
+    plan: trainingExamples ? plan : { ...plan, snapshot: false },
     receivedAtMs: entry.receivedAtMs,
   };
 }

@@ -107,3 +107,17 @@ async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promi
   await service.stop('SIGKILL');
   throw new Error(`${service.name} not ready within ${timeoutMs} ms:\n${service.output()}`);
 }
+
+/** Runs a one-off command of a service's build output (e.g. `preprocessor rebuild`); returns stdout. */
+export async function runServiceCommand(options: {
+  name: ServiceName;
+  args: string[];
+  env: Record<string, string>;
+}): Promise<string> {
+  const main = join(REPO_ROOT, 'dist/apps', options.name, 'apps', options.name, 'src/main.js');
+  const { stdout } = await run(process.execPath, [main, ...options.args], {
+    env: { PATH: process.env['PATH'] ?? '', ...options.env },
+    timeout: 120_000,
+  });
+  return stdout;
+}
