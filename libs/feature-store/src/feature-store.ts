@@ -210,6 +210,7 @@ function toScriptEvent(plan: UpdatePlan, offset: string | undefined): Record<str
         : undefined,
     rev: plan.revenue,
     rat: plan.rating,
+    req: plan.requestId,
     snap: plan.snapshot || undefined,
     o: offset,
   };

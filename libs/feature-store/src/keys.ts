@@ -13,6 +13,7 @@ export const featureKeys = {
   userBrands: (userKey: string) => `${ROOT}{u:${userKey}}:b`,
   userSequence: (userKey: string) => `${ROOT}{u:${userKey}}:q`,
   userSessionItems: (userKey: string) => `${ROOT}{u:${userKey}}:si`,
+  userImpression: (userKey: string, requestId: string) => `${ROOT}{u:${userKey}}:imp:${requestId}`,
   item: (itemId: string) => `${ROOT}{i:${itemId}}:p`,
   coVisitation: (itemId: string) => `${ROOT}{i:${itemId}}:cv`,
   popularity: () => `${ROOT}pop`,

@@ -191,6 +191,35 @@ describe('FeatureStore on a real Redis', () => {
     expect(snapshot!.negatives.map((negative) => negative.itemId)).toEqual(['sku-1']);
   });
 
+  it('makes the other items of a clicked impression its negatives: shown but not clicked', async () => {
+    const at = new Date(T0 + 5 * HOUR).toISOString();
+    const impression = event({
+      eventType: 'recommendation_impression',
+      eventId: 'imp-1',
+      userId: 'u_imp',
+      timestamp: at,
+      requestId: 'req-1',
+      modelVersion: 'm1',
+      arm: 'control',
+      items: ['sku-1', 'sku-2', 'sku-9'].map((itemId, position) => ({ itemId, position })),
+    });
+    const click = event({
+      eventType: 'recommendation_click',
+      eventId: 'clk-1',
+      userId: 'u_imp',
+      timestamp: at,
+      requestId: 'req-1',
+      itemId: 'sku-2',
+      position: 1,
+    });
+    const [, clicked] = await store.apply({
+      plans: [impression, click].map((e) => ({ plan: updatePlanOf(e) })),
+    });
+    const snapshot = clicked!.status === 'applied' ? clicked!.snapshot : undefined;
+    expect(snapshot!.items.map((item) => item.itemId)).toEqual(['sku-2']);
+    expect(snapshot!.negatives.map((item) => item.itemId)).toEqual(['sku-1', 'sku-9']);
+  });
+
   it('keeps the newest catalogue version of an item, whatever the arrival order', async () => {
     expect(
       await store.upsertItem(catalogueItem('sku-9', '2026-11-20T00:00:00Z', { price: 50 })),

@@ -20,7 +20,7 @@ import { decodeUserFeatures, type StoredUser } from './user-features';
 export interface FeatureSnapshot {
   user: StoredUser;
   items: Array<{ itemId: string; stored: StoredHash }>;
-  /** Items sampled from the catalogue's popular pool that the event is not about. */
+  /** Negatives: the other items of a clicked impression (shown but not clicked), else sampled popular items. */
   negatives: Array<{ itemId: string; stored: StoredHash }>;
 }
 

@@ -29,6 +29,8 @@ export interface UpdatePlan {
   categoryPath?: string[];
   revenue?: number;
   rating?: number;
+  /** Recommendation request an impression or click belongs to: a click's negatives are its impression's other items. */
+  requestId?: string;
   /** When true the store returns the features as they were before this event (training examples). */
   snapshot: boolean;
 }
@@ -99,11 +101,13 @@ const factsByType: { [T in StorefrontEventType]: (event: StorefrontEventOf<T>) =
     recommendation_impression: (event) => ({
       behaviour: 'impression',
       items: event.items.map((item) => touch(item.itemId, 1)),
+      requestId: event.requestId,
     }),
     recommendation_click: (event) => ({
       behaviour: 'click',
       items: [touch(event.itemId, 1)],
       interaction: 'view',
+      requestId: event.requestId,
     }),
   };
 

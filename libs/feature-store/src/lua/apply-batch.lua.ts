@@ -50,11 +50,27 @@ local function decay_update(key, behaviour, ts, windows)
   redis.call('HSET', key, unpack(writes))
 end
 
+-- A click's negatives are the other items of the impression it came from (shown but not clicked).
+local function shown_but_not_clicked(e, exclude)
+  local negatives = {}
+  for _, id in ipairs(redis.call('LRANGE', user_key(e.u, 'imp:' .. e.req), 0, 49)) do
+    if not exclude[id] then
+      exclude[id] = true
+      table.insert(negatives, {id, redis.call('HGETALL', item_key(id))})
+    end
+  end
+  return negatives
+end
+
 local function snapshot(e)
   local items = {}
   for _, t in ipairs(e.items) do table.insert(items, {t.i, redis.call('HGETALL', item_key(t.i))}) end
   local negatives = {}
-  if (batch.neg or 0) > 0 then
+  if e.b == 'click' and e.req then
+    local exclude = {}
+    for _, t in ipairs(e.items) do exclude[t.i] = true end
+    negatives = shown_but_not_clicked(e, exclude)
+  elseif (batch.neg or 0) > 0 then
     local sampled = redis.call('ZRANDMEMBER', P .. 'pop', batch.neg * 2)
     local exclude = {}
     for _, t in ipairs(e.items) do exclude[t.i] = true end
@@ -119,8 +135,15 @@ local function interact(e, item)
   co_visit(e, item)
 end
 
+local function remember_impression(e)
+  local key = user_key(e.u, 'imp:' .. e.req)
+  for _, t in ipairs(e.items) do redis.call('RPUSH', key, t.i) end
+  redis.call('EXPIRE', key, 86400)
+end
+
 local function update_user(e)
   local profile = user_key(e.u, 'p')
+  if e.b == 'impression' and e.req then remember_impression(e) end
   redis.call('HINCRBY', profile, 'n:' .. e.b, 1)
   if USER_WINDOWED[e.b] then decay_update(profile, e.b, e.ts, USER_WINDOWS) end
   update_profile_times(e, profile)
