@@ -210,6 +210,7 @@ async function main(): Promise<void> {
       const freshness = await measureFreshness({ ...setup, rate, seconds });
       const variant = process.env['BENCH_PREPROCESSOR_ENV'] ? '-custom' : '';
       report(`bench-features${variant}`, [
+        ['preprocessor settings', process.env['BENCH_PREPROCESSOR_ENV'] ?? 'defaults'],
         ['events preloaded', events],
         ['preprocessor events/s (one instance)', round(throughput.eventsPerSecond, 0)],
         ['apply time (s)', round(throughput.seconds, 2)],
