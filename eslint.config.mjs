@@ -22,6 +22,80 @@ const clientsExcept = (system) =>
     .filter(([name]) => name !== system)
     .map(([, client]) => client);
 
+/**
+ * The module-boundary rule. Test files of zod-only libs may also use the test tools (property-based
+ * generators); production files may not.
+ */
+function moduleBoundaries(testTools) {
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      banTransitiveDependencies: false,
+      depConstraints: [
+        {
+          sourceTag: 'type:app',
+          onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
+          bannedExternalImports: Object.values(CLIENTS),
+        },
+        // Benchmarks compare the platform with bare clients on purpose, so they may import kafkajs.
+        {
+          sourceTag: 'type:tooling',
+          onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
+        },
+        {
+          sourceTag: 'type:e2e',
+          onlyDependOnLibsWithTags: [
+            'type:contracts',
+            'type:util',
+            'type:testing',
+            'type:domain',
+            'type:data-access',
+          ],
+        },
+        {
+          sourceTag: 'type:platform',
+          onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'],
+          bannedExternalImports: Object.values(CLIENTS),
+        },
+        { sourceTag: 'adapter:kafka', bannedExternalImports: clientsExcept('kafka') },
+        { sourceTag: 'adapter:redis', bannedExternalImports: clientsExcept('redis') },
+        { sourceTag: 'adapter:tfjs', bannedExternalImports: clientsExcept('tfjs') },
+        {
+          sourceTag: 'type:data-access',
+          onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:testing'],
+        },
+        {
+          sourceTag: 'type:domain',
+          onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:testing'],
+          bannedExternalImports: ['@nestjs/*', 'kafkajs', 'ioredis', 'fastify'],
+        },
+        {
+          sourceTag: 'type:util',
+          onlyDependOnLibsWithTags: ['type:testing'],
+          allowedExternalImports: ['zod', ...testTools],
+        },
+        {
+          sourceTag: 'type:contracts',
+          onlyDependOnLibsWithTags: ['type:testing'],
+          allowedExternalImports: ['zod', ...testTools],
+        },
+        {
+          sourceTag: 'type:testing',
+          onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
+        },
+        ...['collector', 'preprocessor', 'trainer', 'scorer', 'cli', 'e2e', 'tooling'].map(
+          (app) => ({
+            sourceTag: `scope:${app}`,
+            onlyDependOnLibsWithTags: ['scope:shared', `scope:${app}`],
+          }),
+        ),
+        { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      ],
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '.run/**', '**/*.js', '**/*.mjs'] },
   ...nx.configs['flat/base'],
@@ -34,78 +108,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
-              bannedExternalImports: Object.values(CLIENTS),
-            },
-            // Benchmarks compare the platform with bare clients on purpose, so they may import kafkajs.
-            {
-              sourceTag: 'type:tooling',
-              onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
-            },
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:util',
-                'type:testing',
-                'type:domain',
-                'type:data-access',
-              ],
-            },
-            {
-              sourceTag: 'type:platform',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'],
-              bannedExternalImports: Object.values(CLIENTS),
-            },
-            { sourceTag: 'adapter:kafka', bannedExternalImports: clientsExcept('kafka') },
-            { sourceTag: 'adapter:redis', bannedExternalImports: clientsExcept('redis') },
-            { sourceTag: 'adapter:tfjs', bannedExternalImports: clientsExcept('tfjs') },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: [
-                'type:domain',
-                'type:util',
-                'type:contracts',
-                'type:testing',
-              ],
-            },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:testing'],
-              bannedExternalImports: ['@nestjs/*', 'kafkajs', 'ioredis', 'fastify'],
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:testing'],
-              allowedExternalImports: ['zod'],
-            },
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:testing'],
-              allowedExternalImports: ['zod'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
-            },
-            ...['collector', 'preprocessor', 'trainer', 'scorer', 'cli', 'e2e', 'tooling'].map(
-              (app) => ({
-                sourceTag: `scope:${app}`,
-                onlyDependOnLibsWithTags: ['scope:shared', `scope:${app}`],
-              }),
-            ),
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries([]),
       // An async function that implements a Promise-returning interface needs no await.
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
@@ -162,6 +165,7 @@ export default tseslint.config(
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
       'jest/no-commented-out-tests': 'error',
+      '@nx/enforce-module-boundaries': moduleBoundaries(['fast-check']),
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*'] }],
       'max-lines-per-function': 'off',
       'max-lines': 'off',

@@ -68,8 +68,12 @@ function checkOne<TValue, TTopic extends IngestTopic>(input: {
   checked: CheckedBatch<TTopic>;
 }): Refusal | undefined {
   const { value, index, contract } = input;
-  const bytes = Buffer.byteLength(JSON.stringify(value) ?? 'null');
-  if (bytes > contract.maxBytes) {
+  const serialised = serialise(value);
+  if (serialised === undefined) {
+    const message = `${contract.noun} is nested too deeply to process`;
+    return { index, value, code: contract.codes.invalid, reason: 'schema_violation', message };
+  }
+  if (Buffer.byteLength(serialised) > contract.maxBytes) {
     const message = `${contract.noun} is larger than ${contract.maxBytes} bytes`;
     return { index, value, code: contract.codes.tooLarge, reason: 'too_large', message };
   }
@@ -86,6 +90,16 @@ function checkOne<TValue, TTopic extends IngestTopic>(input: {
   }
   input.checked.valid.push(contract.toMessage(parsed.data));
   return undefined;
+}
+
+/** JSON text of a parsed body value; undefined when it nests deeper than the serialiser's stack allows. */
+function serialise(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 function refuse<TValue, TTopic extends IngestTopic>(
