@@ -47,10 +47,22 @@ async function provisionOne(
 export async function provisionInfrastructure(): Promise<ProvisionedInfrastructure> {
   const needsStart = Object.values(ENV_NAMES).some((name) => !process.env[name]);
   const useDocker = needsStart && (await dockerEngineAnswers());
-  const [kafka, redis] = await Promise.all([
+  const results = await Promise.allSettled([
     provisionOne('kafka', useDocker),
     provisionOne('redis', useDocker),
   ]);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) {
+    // Stop what did start, or a failed run would leave it running for the next one to adopt.
+    const started = results.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
+    await Promise.all(started.map((service) => service.release()));
+    throw failure.reason;
+  }
+  const [kafka, redis] = results.map(
+    (result) => (result as PromiseFulfilledResult<ProvisionedService>).value,
+  ) as [ProvisionedService, ProvisionedService];
   return {
     kafka,
     redis,
