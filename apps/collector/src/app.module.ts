@@ -1,6 +1,12 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { RedisConnection, RedisModule, RedisRateLimiter } from '@recsys/feature-store';
-import { KafkaClient, KafkaModule, KafkaPublisher, type TopicSpec } from '@recsys/kafka';
+import {
+  KafkaClient,
+  KafkaModule,
+  kafkaHealthIndicator,
+  KafkaPublisher,
+  type TopicSpec,
+} from '@recsys/kafka';
 import {
   APP_CONFIG,
   HEALTH_INDICATORS,
@@ -30,8 +36,7 @@ function topicsToEnsure(config: CollectorConfig): TopicSpec[] {
   return [
     { topic: 'events.raw.v1', partitions },
     { topic: 'events.dlq.v1', partitions },
-    // Compacted: the topic keeps the latest state of every item, so a new consumer can rebuild the catalogue.
-    { topic: 'catalog.items.v1', partitions, configs: { 'cleanup.policy': 'compact' } },
+    { topic: 'catalog.items.v1', partitions },
   ];
 }
 
@@ -44,10 +49,7 @@ function healthIndicators(): Provider {
       publisher: KafkaPublisher,
       redis: RedisConnection,
     ): HealthIndicator[] => [
-      {
-        name: 'kafka',
-        isHealthy: async () => publisher.isConnected && (await client.isHealthy()),
-      },
+      kafkaHealthIndicator(client, publisher),
       // Rate limiting fails open without Redis: report it, but keep taking traffic.
       { name: 'redis', isHealthy: () => redis.isHealthy(), critical: false },
     ],

@@ -5,7 +5,13 @@ import {
   RedisConnection,
   RedisModule,
 } from '@recsys/feature-store';
-import { KafkaClient, KafkaModule, KafkaPublisher, type TopicSpec } from '@recsys/kafka';
+import {
+  KafkaClient,
+  KafkaModule,
+  kafkaHealthIndicator,
+  KafkaPublisher,
+  type TopicSpec,
+} from '@recsys/kafka';
 import {
   APP_CONFIG,
   HEALTH_INDICATORS,
@@ -25,7 +31,7 @@ function topicsToCreate(config: PreprocessorConfig): TopicSpec[] {
   return [
     { topic: 'events.raw.v1', partitions },
     { topic: 'events.dlq.v1', partitions },
-    { topic: 'catalog.items.v1', partitions, configs: { 'cleanup.policy': 'compact' } },
+    { topic: 'catalog.items.v1', partitions },
     { topic: 'features.updated.v1', partitions },
     { topic: 'training.examples.v1', partitions },
   ];
@@ -78,10 +84,7 @@ export class PreprocessorModule {
             redis: RedisConnection,
             events: EventsConsumer,
           ): HealthIndicator[] => [
-            {
-              name: 'kafka',
-              isHealthy: async () => publisher.isConnected && (await client.isHealthy()),
-            },
+            kafkaHealthIndicator(client, publisher),
             { name: 'redis', isHealthy: () => redis.isHealthy() },
             { name: 'consumer', isHealthy: async () => events.isRunning },
           ],

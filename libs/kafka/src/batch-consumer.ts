@@ -11,6 +11,7 @@
 import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
 import { AppError, isRetriable, type ErrorCode, type TopicName } from '@recsys/contracts';
 import { deadLetterMessage } from './dead-letter';
+import { groupConsumerConfig } from './group-settings';
 import { flattenHeaders } from './headers';
 import type { KafkaClient } from './kafka-client';
 import type { KafkaPublisher } from './publisher';
@@ -58,15 +59,9 @@ export class KafkaBatchConsumer {
     private readonly client: KafkaClient,
     private readonly options: BatchConsumerOptions,
   ) {
-    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = client.kafka.consumer({
-      groupId: options.groupId,
-      retry: { retries: 10 },
+      ...groupConsumerConfig(options),
       maxBytesPerPartition: 4 * 1024 * 1024,
-      sessionTimeout,
-      // A member killed without leaving is waited for this long in a rebalance; batches finish in far less.
-      rebalanceTimeout: sessionTimeout,
-      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
     });
   }
 

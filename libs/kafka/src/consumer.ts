@@ -19,6 +19,7 @@ import {
   type TopicName,
 } from '@recsys/contracts';
 import { deadLetterMessage, type DeadLetterInput } from './dead-letter';
+import { groupConsumerConfig } from './group-settings';
 import { flattenHeaders } from './headers';
 import type { KafkaClient } from './kafka-client';
 import type { KafkaPublisher } from './publisher';
@@ -62,14 +63,7 @@ export class KafkaTopicConsumer<T extends TopicName> {
     private readonly client: KafkaClient,
     private readonly options: ConsumerOptions<T>,
   ) {
-    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
-    this.consumer = client.kafka.consumer({
-      groupId: options.groupId,
-      retry: { retries: 10 },
-      sessionTimeout,
-      rebalanceTimeout: sessionTimeout,
-      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-    });
+    this.consumer = client.kafka.consumer(groupConsumerConfig(options));
   }
 
   async start(): Promise<void> {

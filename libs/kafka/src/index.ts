@@ -5,3 +5,4 @@ export * from './logger';
 export * from './publisher';
 export * from './kafka.module';
 export * from './batch-consumer';
+export * from './group-settings';

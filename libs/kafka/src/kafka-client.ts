@@ -25,6 +25,11 @@ export interface TopicSpec {
 
 const HEALTH_TIMEOUT_MS = 3_000;
 
+/** Broker-side configs a topic always gets when created: the catalogue keeps the latest item state. */
+const TOPIC_CONFIGS: Partial<Record<TopicName, Record<string, string>>> = {
+  'catalog.items.v1': { 'cleanup.policy': 'compact' },
+};
+
 function toKafkaJsConfig(config: KafkaConfig, logger: AdapterLogger): KafkaJsConfig {
   return {
     clientId: config.clientId,
@@ -83,10 +88,12 @@ export class KafkaClient {
           topic: this.topicName(spec.topic),
           numPartitions: spec.partitions ?? 3,
           replicationFactor: spec.replicationFactor ?? 1,
-          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({
-            name,
-            value,
-          })),
+          configEntries: Object.entries({ ...TOPIC_CONFIGS[spec.topic], ...spec.configs }).map(
+            ([name, value]) => ({
+              name,
+              value,
+            }),
+          ),
         })),
       });
     } finally {

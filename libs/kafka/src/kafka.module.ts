@@ -49,6 +49,14 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** Readiness of a service's Kafka: its publisher is connected and a broker answers. */
+export function kafkaHealthIndicator(client: KafkaClient, publisher: KafkaPublisher) {
+  return {
+    name: 'kafka',
+    isHealthy: async (): Promise<boolean> => publisher.isConnected && (await client.isHealthy()),
+  };
+}
+
 @Module({})
 export class KafkaModule {
   static forRoot(options: KafkaModuleOptions): DynamicModule {
