@@ -3,13 +3,21 @@
  * (unreadable dataset, collector unreachable…), 2 wrong arguments or settings.
  */
 import { ConfigError } from '@recsys/config';
+import { experimentsCommand } from './commands/experiments.command';
 import { generateCommand } from './commands/generate.command';
 import { importCommand } from './commands/import.command';
+import { modelsCommand } from './commands/models.command';
 import { replayCommand } from './commands/replay.command';
 import type { CliIo, Command } from './io';
 import { UsageError } from './usage';
 
-const COMMANDS: readonly Command[] = [importCommand, generateCommand, replayCommand];
+const COMMANDS: readonly Command[] = [
+  importCommand,
+  generateCommand,
+  replayCommand,
+  modelsCommand,
+  experimentsCommand,
+];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

@@ -24,3 +24,16 @@ export function formatReasons(
   );
   return [`${title}: ${totalOf(reasons).toLocaleString('en-US')}`, ...lines].join('\n');
 }
+
+/** A column-aligned table with a header row. */
+export function formatColumns(headers: readonly string[], rows: readonly string[][]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}

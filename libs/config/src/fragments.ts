@@ -145,3 +145,24 @@ export const logEnvShape = {
   /** JSON lines (for log shippers) or human-readable text. @default "json" */
   LOG_FORMAT: z.enum(['json', 'text']).default('json'),
 };
+
+export const modelEnvShape = {
+  /** Registry name of the ranking model the trainer publishes and the scorer serves. @default "ranker" */
+  MODEL_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
+    .default('ranker'),
+  /**
+   * TensorFlow.js backend: `auto` tries tfjs-node (native, when installed), then WebAssembly, then the
+   * pure-JavaScript cpu backend. @default "auto"
+   */
+  MODEL_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+};
+
+export const adminEnvShape = {
+  /**
+   * Bearer token for the admin endpoints (promote, rollback, experiments). Unset: they answer 403.
+   * At least 16 characters.
+   */
+  ADMIN_TOKEN: z.string().min(16).optional(),
+};

@@ -23,6 +23,21 @@ export const errorCodes = {
   ORIGIN_NOT_ALLOWED: { retriable: false },
   /** Over the caller's rate limit; retry after the time the response names. */
   RATE_LIMITED: { retriable: true },
+  /** A scorer/admin request that breaks its contract (bad query or body). */
+  REQUEST_INVALID: { retriable: false },
+  /** The registry has no such model version. */
+  MODEL_VERSION_UNKNOWN: { retriable: false },
+  /** A rollback was asked for but no earlier champion exists. */
+  MODEL_ROLLBACK_UNAVAILABLE: { retriable: false },
+  /** No model could be loaded (none trained yet, or its artifacts are missing). */
+  MODEL_UNAVAILABLE: { retriable: true },
+  /** Stored model artifacts or metadata that cannot be used (corrupt, or a different feature spec). */
+  MODEL_INVALID: { retriable: false },
+  /** Training refused: too few examples, mixed feature-spec versions, or a single class. */
+  TRAINING_DATA_INSUFFICIENT: { retriable: true },
+  /** An experiment id the registry does not know, or a definition that breaks its schema. */
+  EXPERIMENT_UNKNOWN: { retriable: false },
+  EXPERIMENT_INVALID: { retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -24,3 +24,4 @@ export * from './topics';
 export * from './validation';
 export * from './registry';
 export * from './app-error';
+export * from './http/scorer-api.v1';

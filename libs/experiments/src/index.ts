@@ -1,1 +1,9 @@
-export {};
+export * from './bucketing';
+export * from './chi-square';
+export * from './experiment';
+export * from './normal';
+export * from './offers';
+export * from './promotion';
+export * from './proportions';
+export * from './report';
+export * from './uplift-model';

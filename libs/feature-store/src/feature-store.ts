@@ -57,7 +57,7 @@ export class FeatureStore {
     private readonly settings: FeatureStoreSettings = defaultFeatureStoreSettings,
   ) {
     redis.client.defineCommand('recsysApplyBatch', { numberOfKeys: 0, lua: APPLY_BATCH_LUA });
-    redis.client.defineCommand('recsysUpsertItem', { numberOfKeys: 1, lua: UPSERT_ITEM_LUA });
+    redis.client.defineCommand('recsysUpsertItem', { numberOfKeys: 2, lua: UPSERT_ITEM_LUA });
   }
 
   /** Applies a batch in one atomic script run; returns one outcome per plan, in order. */
@@ -86,6 +86,7 @@ export class FeatureStore {
     const written = await this.redis.run('upsert item', (client) =>
       (client as unknown as ScriptClient).recsysUpsertItem(
         featureKeys.item(item.itemId),
+        featureKeys.newItems(),
         String(Date.parse(item.updatedAt)),
         item.title,
         item.categoryPath.join(CATEGORY_SEPARATOR),
@@ -93,6 +94,7 @@ export class FeatureStore {
         item.currency.toUpperCase(),
         item.availability,
         item.brand ?? '',
+        item.itemId,
       ),
     );
     return written === 1;
@@ -212,6 +214,7 @@ function toScriptEvent(plan: UpdatePlan, offset: string | undefined): Record<str
     rat: plan.rating,
     req: plan.requestId,
     snap: plan.snapshot || undefined,
+    pz: plan.personalization,
     o: offset,
   };
 }

@@ -33,6 +33,8 @@ export interface UpdatePlan {
   requestId?: string;
   /** When true the store returns the features as they were before this event (training examples). */
   snapshot: boolean;
+  /** The event's consent to personalisation, when it states one (the latest stated value wins). */
+  personalization?: boolean;
 }
 
 /** Behaviours that produce labelled training examples: the user acted on an item. */
@@ -53,6 +55,7 @@ export function updatePlanOf(event: StorefrontEvent): UpdatePlan {
     ...facts,
     // Opted-out users' events still count for items, but never become training data.
     snapshot: LABELLED.has(facts.behaviour) && !optedOut,
+    ...(event.consent === undefined ? {} : { personalization: event.consent.personalization }),
   };
 }
 

@@ -112,6 +112,30 @@ export class KafkaClient {
     }
   }
 
+  /**
+   * Moves a (stopped) consumer group to the first offsets at or after `timestampMs` on every partition
+   * (the end where nothing is that new), so a restarted consumer re-reads a bounded recent window.
+   */
+  async moveGroupToTime(groupId: string, topic: TopicName, timestampMs: number): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const physical = this.topicName(topic);
+      const [atTime, ends] = await Promise.all([
+        admin.fetchTopicOffsetsByTimestamp(physical, timestampMs),
+        admin.fetchTopicOffsets(physical),
+      ]);
+      const endOf = new Map(ends.map((end) => [end.partition, end.high]));
+      const partitions = atTime.map(({ partition, offset }) => ({
+        partition,
+        offset: offset === '-1' ? (endOf.get(partition) ?? '0') : offset,
+      }));
+      await admin.setOffsets({ groupId, topic: physical, partitions });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** True when a broker answers a metadata request within 3 s. */
   async isHealthy(): Promise<boolean> {
     const admin = this.kafka.admin();

@@ -6,3 +6,4 @@ export * from './tokens';
 export * from './metrics';
 export * from './metrics.module';
 export * from './cors';
+export * from './admin-guard';

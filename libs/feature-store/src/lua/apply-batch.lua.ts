@@ -14,6 +14,7 @@ local ITEM_WINDOWS = {{'1h', 3600000}, {'24h', 86400000}}
 local USER_WINDOWED = {view = true, search = true, cart = true, purchase = true}
 local POPULARITY = {view = 1, click = 1, cart = 3, purchase = 5}
 local SEQUENCE_LENGTH = 50
+local PURCHASED_KEPT = 200
 local LOOKBACK = 10
 local TOP_N = 50
 
@@ -137,13 +138,28 @@ end
 
 local function remember_impression(e)
   local key = user_key(e.u, 'imp:' .. e.req)
-  for _, t in ipairs(e.items) do redis.call('RPUSH', key, t.i) end
+  local shown = user_key(e.u, 'sh')
+  for _, t in ipairs(e.items) do
+    redis.call('RPUSH', key, t.i)
+    redis.call('HINCRBY', shown, t.i, 1)
+  end
   redis.call('EXPIRE', key, 86400)
+end
+
+-- Outcomes the scorer filters on: what was bought, what was clicked after being shown, consent.
+local function remember_outcomes(e, profile)
+  if e.b == 'purchase' then
+    for _, t in ipairs(e.items) do redis.call('ZADD', user_key(e.u, 'o'), e.ts, t.i) end
+  elseif e.b == 'click' then
+    for _, t in ipairs(e.items) do redis.call('HINCRBY', user_key(e.u, 'sh'), 'c:' .. t.i, 1) end
+  end
+  if e.pz ~= nil then redis.call('HSET', profile, 'optout', e.pz and '0' or '1') end
 end
 
 local function update_user(e)
   local profile = user_key(e.u, 'p')
   if e.b == 'impression' and e.req then remember_impression(e) end
+  remember_outcomes(e, profile)
   redis.call('HINCRBY', profile, 'n:' .. e.b, 1)
   if USER_WINDOWED[e.b] then decay_update(profile, e.b, e.ts, USER_WINDOWS) end
   update_profile_times(e, profile)
@@ -178,6 +194,8 @@ local function update_item(e, t)
     redis.call('ZINCRBY', P .. 'pop', weight, t.i)
     redis.call('ZINCRBY', P .. 'pop:d:' .. e.day, weight, t.i)
     touched_days[e.day] = true
+    local category = redis.call('HGET', key, 'cat')
+    if category then redis.call('ZINCRBY', P .. 'pop:c:' .. category, weight, t.i) end
   end
   return from_catalogue
 end
@@ -211,7 +229,9 @@ for _, e in ipairs(batch.events) do
 end
 
 for user in pairs(touched_users) do
-  for _, suffix in ipairs({'p', 'c', 'b', 'q'}) do redis.call('EXPIRE', user_key(user, suffix), batch.userTtl) end
+  for _, suffix in ipairs({'p', 'c', 'b', 'q', 'sh', 'o'}) do redis.call('EXPIRE', user_key(user, suffix), batch.userTtl) end
+  local purchased = user_key(user, 'o')
+  if redis.call('ZCARD', purchased) > PURCHASED_KEPT then redis.call('ZREMRANGEBYRANK', purchased, 0, -(PURCHASED_KEPT + 1)) end
   redis.call('EXPIRE', user_key(user, 'si'), 86400)
 end
 for item in pairs(touched_covis) do
@@ -237,6 +257,11 @@ local key = KEYS[1]
 local updated = tonumber(ARGV[1])
 local current = redis.call('HGET', key, 'upd')
 if current and tonumber(current) >= updated then return 0 end
+-- New arrivals (exploration candidates): first catalogue appearance, newest 1000 kept.
+if not current then
+  redis.call('ZADD', KEYS[2], 'NX', updated, ARGV[8])
+  if redis.call('ZCARD', KEYS[2]) > 1000 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1001) end
+end
 redis.call('HSET', key, 'upd', ARGV[1], 'title', ARGV[2], 'cat', ARGV[3], 'price', ARGV[4], 'cur', ARGV[5], 'avail', ARGV[6])
 if ARGV[7] ~= '' then redis.call('HSET', key, 'brand', ARGV[7]) else redis.call('HDEL', key, 'brand') end
 return 1

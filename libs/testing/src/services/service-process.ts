@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../infrastructure/local-processes';
 
 const run = promisify(execFile);
 
-export type ServiceName = 'collector' | 'preprocessor';
+export type ServiceName = 'collector' | 'preprocessor' | 'trainer' | 'scorer';
 
 /** Builds services with Nx (cached: a second build of unchanged sources takes a moment). */
 export async function buildServices(names: ServiceName[]): Promise<void> {

@@ -1,0 +1,235 @@
+/**
+ * The whole loop, black box, on real Kafka and Redis with every service in its own process: a synthetic
+ * storefront's events → collector → preprocessor (features, training examples) → trainer (trains,
+ * evaluates, promotes, announces) → scorer (hot-reloads; recommends) → shoppers click and buy what they
+ * like (the generator's ground truth decides) → impressions, clicks and purchases come back through the
+ * collector → the A/B report attributes them per arm, and the clicks' shown-but-not-clicked items come
+ * back to the trainer as negatives.
+ */
+import type { StorefrontEvent } from '@recsys/contracts';
+import { SeededRandom, generateStorefront, replayRecords } from '@recsys/datasets';
+import { FeatureStore, RedisConnection } from '@recsys/feature-store';
+import {
+  buildServices,
+  integrationEnvironment,
+  serviceEnv,
+  startServiceProcess,
+  testNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@recsys/testing';
+
+const SECRET = 'e2e-loop-pseudonymisation-secret';
+const WRITE_KEY = 'e2e-loop-write-key-0123456789';
+const ADMIN = 'e2e-loop-admin-token-0123456789';
+const DAY_MS = 86_400_000;
+
+interface Served {
+  requestId: string;
+  modelVersion: string;
+  arm: string;
+  experimentId?: string;
+  personalized: boolean;
+  items: Array<{ itemId: string; explanation?: string; source?: string }>;
+}
+
+const storefront = generateStorefront({
+  seed: 11,
+  users: 150,
+  items: 300,
+  categories: 12,
+  days: 6,
+  sessionsPerUserPerDay: 1.5,
+  loggedOutShare: 0,
+  startTime: new Date(Date.now() - 6 * DAY_MS - 3_600_000).toISOString(),
+});
+
+describe('the learning loop: events → features → model → recommendations → feedback → A/B report', () => {
+  const environment = integrationEnvironment();
+  const namespace = testNamespace('e2e-loop');
+  const shared = { ...serviceEnv(environment, namespace), LOG_LEVEL: 'warn', ADMIN_TOKEN: ADMIN };
+  const redis = new RedisConnection({
+    url: environment.redisUrl,
+    keyPrefix: namespace.redisKeyPrefix,
+    connectTimeoutMs: 2_000,
+  });
+  const store = new FeatureStore(redis);
+  const services: Partial<
+    Record<'collector' | 'preprocessor' | 'trainer' | 'scorer', ServiceProcess>
+  > = {};
+  const url = (name: keyof typeof services) => services[name]!.url;
+
+  beforeAll(async () => {
+    await buildServices(['collector', 'preprocessor', 'trainer', 'scorer']);
+    await redis.connect();
+    const started = await Promise.all([
+      startServiceProcess({
+        name: 'collector',
+        env: {
+          ...shared,
+          COLLECTOR_WRITE_KEYS: JSON.stringify([
+            { storefront: 'e2e', key: WRITE_KEY, allowedOrigins: [] },
+          ]),
+          COLLECTOR_PSEUDONYMISATION_SECRET: SECRET,
+          COLLECTOR_RATE_LIMIT_EVENTS_PER_SECOND: '1000000',
+        },
+      }),
+      startServiceProcess({
+        name: 'preprocessor',
+        env: { ...shared, FEATURE_NEGATIVE_SAMPLES: '3' },
+      }),
+      startServiceProcess({
+        name: 'trainer',
+        env: {
+          ...shared,
+          TRAINER_MIN_EXAMPLES: '500',
+          // Trained on demand below, so the test knows when.
+          TRAINER_RETRAIN_AFTER_EXAMPLES: '100000000',
+          TRAINER_RETRAIN_INTERVAL_SECONDS: '604800',
+          TRAINER_EPOCHS: '4',
+          TRAINER_EMBEDDING_DIM: '16',
+        },
+        readyTimeoutMs: 60_000,
+      }),
+      startServiceProcess({
+        name: 'scorer',
+        env: {
+          ...shared,
+          SCORER_PSEUDONYMISATION_SECRET: SECRET,
+          SCORER_EXPERIMENTS_REFRESH_MS: '300',
+          SCORER_RANKER_TIMEOUT_MS: '2000',
+        },
+        readyTimeoutMs: 60_000,
+      }),
+    ]);
+    for (const service of started) services[service.name] = service;
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(services).map((service) => service?.stop()));
+    await redis.disconnect();
+  });
+
+  async function json<T>(path: string, init: RequestInit & { service: keyof typeof services }) {
+    const response = await fetch(`${url(init.service)}${path}`, init);
+    const body = (await response.json()) as T;
+    if (!response.ok)
+      throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+
+  async function postEvents(events: StorefrontEvent[]): Promise<void> {
+    const response = await fetch(`${url('collector')}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-write-key': WRITE_KEY },
+      body: JSON.stringify({ events }),
+    });
+    expect(response.status).toBe(202);
+  }
+
+  async function windowExamples(): Promise<number> {
+    const listing = await json<{ window: { examples: number } }>('/v1/models', {
+      service: 'trainer',
+    });
+    return listing.window.examples;
+  }
+
+  /** Waits until the number stops growing for a while (the pipeline drained). */
+  async function settled(read: () => Promise<number>, description: string): Promise<number> {
+    let last = -1;
+    let stableSince = Date.now();
+    return waitFor(
+      async () => {
+        const value = await read();
+        if (value !== last) {
+          last = value;
+          stableSince = Date.now();
+          return undefined;
+        }
+        return Date.now() - stableSince > 3_000 && value > 0 ? value : undefined;
+      },
+      { description, timeoutMs: 180_000, intervalMs: 500 },
+    );
+  }
+
+  const recommendFor = (userId: string, placement?: string) =>
+    json<Served>(
+      `/v1/recommendations/${encodeURIComponent(userId)}?k=10${placement ? `&placement=${placement}` : ''}`,
+      { service: 'scorer' },
+    );
+
+  const meanAffinity = (userId: string, itemIds: readonly string[]) =>
+    itemIds.reduce(
+      (sum, itemId) => sum + (storefront.groundTruth.affinity(userId, itemId) ?? 0),
+      0,
+    ) / Math.max(1, itemIds.length);
+
+  let version = '';
+
+  it('learns a model from the storefront and serves recommendations that match the shoppers’ tastes', async () => {
+    const replay = await replayRecords({
+      collectorUrl: url('collector'),
+      records: storefront.records(),
+      writeKey: WRITE_KEY,
+      batchSize: 300,
+    });
+    expect(replay.events.rejected).toBe(0);
+    const examples = await settled(windowExamples, 'training window filled');
+    expect(examples).toBeGreaterThan(2_000);
+
+    const run = await json<{
+      status: string;
+      version: string;
+      challenger: { auc: number };
+      baseline: { auc: number };
+    }>('/v1/models/train', { service: 'trainer', method: 'POST', headers: admin });
+    expect(run.status).toBe('promoted');
+    expect(run.challenger.auc).toBeGreaterThan(run.baseline.auc);
+    version = run.version;
+
+    // The scorer hot-reloads the announced champion.
+    const shopper = storefront.users[0]!.userId;
+    await waitFor(
+      async () => ((await recommendFor(shopper)).modelVersion === version ? true : undefined),
+      {
+        description: `scorer serving ${version}`,
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      },
+    );
+
+    const popular = (await store.popular(10)).map((entry) => entry.itemId);
+    let model = 0;
+    let popularity = 0;
+    const users = storefront.users.slice(0, 100);
+    for (const user of users) {
+      const served = await recommendFor(user.userId);
+      expect(served.items).toHaveLength(10);
+      expect(served.personalized).toBe(true);
+      expect(served.items.every((item) => (item.explanation ?? '').length > 0)).toBe(true);
+      model += meanAffinity(
+        user.userId,
+        served.items.map((item) => item.itemId),
+      );
+      popularity += meanAffinity(user.userId, popular);
+    }
+    process.stdout.write(
+      `ground-truth affinity of top-10: model ${(model / users.length).toFixed(4)}, ` +
+        `popularity ${(popularity / users.length).toFixed(4)}\n`,
+    );
+    expect(model / users.length).toBeGreaterThan((popularity / users.length) * 1.1);
+  });
+
+  it('serves a cold-start shopper a non-personalised list, and an opted-out shopper too', async () => {
+    const cold = await recommendFor('never-seen-before');
+    expect(cold.personalized).toBe(false);
+    expect(cold.items.length).toBeGreaterThan(0);
+    const optedOut = await json<Served>(
+      `/v1/recommendations/${storefront.users[1]!.userId}?k=10&personalization=false`,
+      { service: 'scorer' },
+    );
+    expect(optedOut.personalized).toBe(false);
+  });
+});

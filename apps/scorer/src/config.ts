@@ -1,0 +1,91 @@
+/** The scorer's settings, read once from the environment at start-up. */
+import { z } from 'zod';
+import {
+  adminEnvShape,
+  envBoolean,
+  envInt,
+  httpConfigFrom,
+  httpEnvShape,
+  kafkaConfigFrom,
+  kafkaEnvShape,
+  logEnvShape,
+  modelEnvShape,
+  parseConfig,
+  redisConfigFrom,
+  redisEnvShape,
+  requireSaslCredentials,
+  type EnvSource,
+} from '@recsys/config';
+
+export const SCORER_SERVICE_NAME = 'scorer';
+
+const scorerEnvSchema = z
+  .object({
+    ...kafkaEnvShape,
+    ...redisEnvShape,
+    ...httpEnvShape(3004),
+    ...logEnvShape,
+    ...modelEnvShape,
+    ...adminEnvShape,
+    /**
+     * The collector's pseudonymisation secret: the scorer turns a storefront user id into the same
+     * pseudonym to find the user's features. Never logged.
+     */
+    SCORER_PSEUDONYMISATION_SECRET: z.string().min(16, 'must be at least 16 characters'),
+    /** @default "<prefix>.scorer" */
+    SCORER_GROUP_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,200}$/)
+      .optional(),
+    /** Time the ranker gets before the candidate sources' order is served instead. @default 50 */
+    SCORER_RANKER_TIMEOUT_MS: envInt({ min: 1, max: 10_000 }).default(50),
+    /** Candidates ranked per request. @default 200 */
+    SCORER_MAX_CANDIDATES: envInt({ min: 10, max: 2_000 }).default(200),
+    /** An item shown this many times without a click is not recommended again. @default 3 */
+    SCORER_MAX_SHOWN_WITHOUT_CLICK: envInt({ min: 1, max: 1_000 }).default(3),
+    /** Publish every served list as a `recommendation_impression` event. @default true */
+    SCORER_LOG_IMPRESSIONS: envBoolean.default(true),
+    /** A replaced model is disposed this long after the swap, when in-flight requests finished. @default 10000 */
+    SCORER_MODEL_GRACE_MS: envInt({ min: 0, max: 600_000 }).default(10_000),
+    /** How often experiments are re-read from Redis. @default 5000 */
+    SCORER_EXPERIMENTS_REFRESH_MS: envInt({ min: 100, max: 600_000 }).default(5_000),
+    /** Attribute impressions, clicks and purchases to experiment arms (one consumer per deployment). @default true */
+    SCORER_ATTRIBUTION: envBoolean.default(true),
+    /** Answer recommendation requests arriving on Kafka. @default true */
+    SCORER_KAFKA_REQUESTS: envBoolean.default(true),
+    /** Create missing topics at start-up (dev); production uses the chart's job. @default true */
+    KAFKA_CREATE_TOPICS: envBoolean.default(true),
+    /** @default 3 */
+    KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
+  })
+  .superRefine(requireSaslCredentials)
+  .transform((env) => ({
+    kafka: kafkaConfigFrom(env, SCORER_SERVICE_NAME),
+    redis: redisConfigFrom(env),
+    http: httpConfigFrom(env),
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    adminToken: env.ADMIN_TOKEN,
+    pseudonymisationSecret: env.SCORER_PSEUDONYMISATION_SECRET,
+    groupId: env.SCORER_GROUP_ID ?? prefixed(env.KAFKA_TOPIC_PREFIX, SCORER_SERVICE_NAME),
+    model: { name: env.MODEL_NAME, backend: env.MODEL_BACKEND, graceMs: env.SCORER_MODEL_GRACE_MS },
+    recommendation: {
+      rankerTimeoutMs: env.SCORER_RANKER_TIMEOUT_MS,
+      maxCandidates: env.SCORER_MAX_CANDIDATES,
+      maxShownWithoutClick: env.SCORER_MAX_SHOWN_WITHOUT_CLICK,
+    },
+    logImpressions: env.SCORER_LOG_IMPRESSIONS,
+    experimentsRefreshMs: env.SCORER_EXPERIMENTS_REFRESH_MS,
+    attribution: env.SCORER_ATTRIBUTION,
+    kafkaRequests: env.SCORER_KAFKA_REQUESTS,
+    topics: { create: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS },
+  }));
+
+function prefixed(topicPrefix: string | undefined, name: string): string {
+  return topicPrefix ? `${topicPrefix}.${name}` : name;
+}
+
+export type ScorerConfig = z.output<typeof scorerEnvSchema>;
+
+export function loadScorerConfig(env?: EnvSource): ScorerConfig {
+  return parseConfig(scorerEnvSchema, env);
+}

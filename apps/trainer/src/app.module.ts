@@ -1,0 +1,69 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { RedisConnection, RedisModelRegistry, RedisModule } from '@recsys/feature-store';
+import { KafkaClient, KafkaModule, KafkaPublisher, kafkaHealthIndicator } from '@recsys/kafka';
+import {
+  ADMIN_TOKEN,
+  APP_CONFIG,
+  AdminGuard,
+  HEALTH_INDICATORS,
+  HealthController,
+  MetricsModule,
+  type HealthIndicator,
+} from '@recsys/platform';
+import { TRAINER_SERVICE_NAME, type TrainerConfig } from './config';
+import { ModelsController } from './http/models.controller';
+import { TensorflowBackend } from './tensorflow-backend';
+import { TrainerMetrics } from './trainer.metrics';
+import { TrainerService } from './trainer.service';
+
+function topicsToCreate(config: TrainerConfig) {
+  if (!config.topics.create) return [];
+  const partitions = config.topics.partitions;
+  return [
+    { topic: 'training.examples.v1' as const, partitions },
+    { topic: 'models.published.v1' as const, partitions: 1 },
+    { topic: 'events.dlq.v1' as const, partitions },
+  ];
+}
+
+@Module({})
+export class TrainerModule {
+  static forRoot(config: TrainerConfig): DynamicModule {
+    return {
+      module: TrainerModule,
+      imports: [
+        KafkaModule.forRoot({ config: config.kafka, ensureTopics: topicsToCreate(config) }),
+        MetricsModule.forRoot({ serviceName: TRAINER_SERVICE_NAME }),
+        RedisModule.forRoot({ config: config.redis }),
+      ],
+      controllers: [HealthController, ModelsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ADMIN_TOKEN, useValue: config.adminToken },
+        AdminGuard,
+        TensorflowBackend,
+        TrainerMetrics,
+        {
+          provide: RedisModelRegistry,
+          inject: [RedisConnection],
+          useFactory: (redis: RedisConnection) => new RedisModelRegistry(redis, config.model.name),
+        },
+        TrainerService,
+        {
+          provide: HEALTH_INDICATORS,
+          inject: [KafkaClient, KafkaPublisher, RedisConnection, TrainerService],
+          useFactory: (
+            client: KafkaClient,
+            publisher: KafkaPublisher,
+            redis: RedisConnection,
+            trainer: TrainerService,
+          ): HealthIndicator[] => [
+            kafkaHealthIndicator(client, publisher),
+            { name: 'redis', isHealthy: () => redis.isHealthy() },
+            { name: 'consumer', isHealthy: async () => trainer.isConsuming },
+          ],
+        },
+      ],
+    };
+  }
+}

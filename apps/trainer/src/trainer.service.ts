@@ -1,0 +1,136 @@
+/**
+ * The trainer's running loop: training examples from Kafka fill the window; the scheduler trains when
+ * enough arrived or the interval passed; every run is logged with its figures. On start the consumer
+ * group is moved back to the window's start, so a restarted trainer rebuilds its window from Kafka.
+ */
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { RedisModelRegistry } from '@recsys/feature-store';
+import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
+import { APP_CONFIG } from '@recsys/platform';
+import { TRAINER_SERVICE_NAME, type TrainerConfig } from './config';
+import { TrainerMetrics } from './trainer.metrics';
+import { RetrainScheduler } from './training/retrain-scheduler';
+import { TrainingCycle, type CycleResult } from './training/training-cycle.usecase';
+import { TrainingWindow } from './window/training-window';
+
+const GROUP_RESET_ATTEMPTS = 5;
+
+@Injectable()
+export class TrainerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('trainer');
+  readonly window: TrainingWindow;
+  private readonly consumer: KafkaTopicConsumer<'training.examples.v1'>;
+  private readonly scheduler: RetrainScheduler;
+  private readonly cycle: TrainingCycle;
+  private lastResult: CycleResult | undefined;
+  private consuming = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: TrainerConfig,
+    private readonly client: KafkaClient,
+    private readonly publisher: KafkaPublisher,
+    readonly registry: RedisModelRegistry,
+    private readonly metrics: TrainerMetrics,
+  ) {
+    this.window = new TrainingWindow(config.window);
+    this.cycle = new TrainingCycle({
+      registry,
+      settings: config.training,
+      log: (line) => this.logger.log(line),
+      publish: async (event) => {
+        await publisher.publish('models.published.v1', [{ key: event.modelName, value: event }]);
+      },
+    });
+    this.scheduler = new RetrainScheduler({
+      ...config.schedule,
+      pending: () => this.window.newSinceTraining,
+      train: () => this.trainNow().then(() => undefined),
+      onError: (error) => this.logger.error(`training failed: ${String(error)}`),
+    });
+    this.consumer = new KafkaTopicConsumer(client, {
+      topic: 'training.examples.v1',
+      groupId: config.groupId,
+      service: TRAINER_SERVICE_NAME,
+      deadLetters: publisher,
+      handle: async ({ value }) => {
+        const outcome = this.window.add(value);
+        this.metrics.exampleReceived(outcome, this.window.size);
+        this.scheduler.check();
+      },
+    });
+  }
+
+  get isConsuming(): boolean {
+    return this.consuming;
+  }
+
+  get lastRun(): CycleResult | undefined {
+    return this.lastResult;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rewindToWindowStart();
+    await this.consumer.start();
+    this.consuming = true;
+    this.scheduler.start();
+    this.metrics.championIs(await this.registry.champion());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.consuming = false;
+    await this.scheduler.stop();
+    await this.consumer.stop();
+  }
+
+  /** Trains on the current window now (one run at a time) and returns what happened. */
+  async trainNow(): Promise<CycleResult> {
+    const started = Date.now();
+    const examples = this.window.snapshot();
+    this.window.markTrained();
+    try {
+      const result = await this.cycle.run(examples);
+      this.lastResult = result;
+      this.metrics.runFinished(result, (Date.now() - started) / 1000);
+      this.metrics.championIs(await this.registry.champion());
+      this.logger.log(`training run: ${summaryOf(result)}`);
+      return result;
+    } catch (error) {
+      this.metrics.runFinished('failed', (Date.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  /** A group with live members cannot be moved; a previous instance may still be leaving, so retry. */
+  private async rewindToWindowStart(): Promise<void> {
+    const from = Date.now() - this.config.window.maxAgeMs;
+    for (let attempt = 1; attempt <= GROUP_RESET_ATTEMPTS; attempt += 1) {
+      try {
+        await this.client.moveGroupToTime(this.config.groupId, 'training.examples.v1', from);
+        return;
+      } catch (error) {
+        this.logger.warn(
+          `cannot move ${this.config.groupId} to the window start: ${String(error)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+      }
+    }
+    this.logger.warn('continuing from the committed offsets: the window starts partly empty');
+  }
+}
+
+function summaryOf(result: CycleResult): string {
+  if (result.status === 'skipped') return `skipped (${result.reason})`;
+  const auc = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(4));
+  return (
+    `${result.status} ${result.version}: ${result.decision.note}; held-out AUC challenger ` +
+    `${auc(result.challenger.auc)}, champion ${auc(result.champion?.auc)}, popularity ` +
+    `${auc(result.baseline.auc)}; NDCG@10 ${auc(result.challenger['ndcg@10'])} vs popularity ` +
+    `${auc(result.baseline['ndcg@10'])}; ${Math.round(result.trainingExamplesPerSecond)} examples/s`
+  );
+}

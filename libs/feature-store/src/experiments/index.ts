@@ -1,0 +1,3 @@
+export * from './attribution-types';
+export * from './experiment-keys';
+export * from './experiment-store';
