@@ -232,4 +232,134 @@ describe('the learning loop: events → features → model → recommendations �
     );
     expect(optedOut.personalized).toBe(false);
   });
+
+  it('runs an A/B test: impressions, clicks and purchases come back and are attributed per arm', async () => {
+    const experiment = {
+      id: 'loop-ab',
+      description: 'champion model against popularity',
+      status: 'running',
+      arms: [
+        { name: 'popularity', share: 0.5, strategy: { kind: 'popularity' } },
+        { name: 'model', share: 0.5, strategy: { kind: 'model', modelVersion: 'champion' } },
+      ],
+      controlArm: 'popularity',
+      placements: ['home'],
+      primaryMetric: 'ctr',
+      guardrails: {
+        minImpressionsPerArm: 50,
+        minUsersPerArm: 20,
+        maxConversionDrop: 0.5,
+        alpha: 0.05,
+      },
+      autoPromote: false,
+      startedAt: new Date().toISOString(),
+    };
+    await json('/v1/experiments/loop-ab', {
+      service: 'scorer',
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify(experiment),
+    });
+    const examplesBefore = await windowExamples();
+
+    const random = new SeededRandom(5);
+    const expected: Record<string, { impressions: number; clicks: number }> = {
+      model: { impressions: 0, clicks: 0 },
+      popularity: { impressions: 0, clicks: 0 },
+    };
+    const feedback: StorefrontEvent[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      for (const user of storefront.users) {
+        const served = await recommendFor(user.userId, 'home');
+        expect(served.experimentId).toBe('loop-ab');
+        const tally = expected[served.arm]!;
+        tally.impressions += 1;
+        // The shopper clicks at most one item: the first, top down, that their taste picks.
+        const clicked = served.items.findIndex(
+          (item, position) =>
+            random.next() <
+            Math.pow(storefront.groundTruth.affinity(user.userId, item.itemId) ?? 0, 2) /
+              (1 + position * 0.3),
+        );
+        if (clicked < 0) continue;
+        tally.clicks += 1;
+        const itemId = served.items[clicked]!.itemId;
+        const base = {
+          schemaVersion: 1,
+          userId: user.userId,
+          sessionId: `ab-${user.userId}-${round}`,
+          timestamp: new Date().toISOString(),
+        };
+        feedback.push({
+          ...base,
+          eventId: `click-${served.requestId}`,
+          eventType: 'recommendation_click',
+          requestId: served.requestId,
+          itemId,
+          position: clicked,
+          arm: served.arm,
+        } as StorefrontEvent);
+        if (random.next() < 0.3)
+          feedback.push({
+            ...base,
+            eventId: `buy-${served.requestId}`,
+            eventType: 'purchase',
+            orderId: `order-${served.requestId}`,
+            currency: 'EUR',
+            revenue: 20,
+            items: [{ itemId, quantity: 1, price: 20 }],
+          } as StorefrontEvent);
+      }
+    }
+    for (let start = 0; start < feedback.length; start += 200)
+      await postEvents(feedback.slice(start, start + 200));
+
+    interface ArmSummary {
+      arm: string;
+      counters: { impressions: number; clicks: number; convertedUsers: number };
+      ctr: { rate: number };
+    }
+    const report = await waitFor(
+      async () => {
+        const current = await json<{
+          report: { arms: ArmSummary[] };
+          decision: { action: string };
+        }>('/v1/experiments/loop-ab/report', { service: 'scorer' });
+        const counted = Object.fromEntries(
+          current.report.arms.map((arm) => [
+            arm.arm,
+            { impressions: arm.counters.impressions, clicks: arm.counters.clicks },
+          ]),
+        );
+        return JSON.stringify(counted) === JSON.stringify(expected) ? current : undefined;
+      },
+      {
+        description: `attribution to reach ${JSON.stringify(expected)}`,
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      },
+    );
+    const ctr = Object.fromEntries(report.report.arms.map((arm) => [arm.arm, arm.ctr.rate]));
+    process.stdout.write(
+      `A/B CTR: ${JSON.stringify(ctr)}; decision ${JSON.stringify(report.decision)}\n`,
+    );
+    expect(report.report.arms.some((arm) => arm.counters.convertedUsers > 0)).toBe(true);
+    expect(ctr['model']).toBeGreaterThan(ctr['popularity']!);
+
+    // The clicks' shown-but-not-clicked items come back to the trainer as negatives.
+    await waitFor(async () => ((await windowExamples()) > examplesBefore ? true : undefined), {
+      description: 'feedback examples reaching the trainer',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    const concluded = await json<{ decision: { action: string } }>(
+      '/v1/experiments/loop-ab/conclude',
+      {
+        service: 'scorer',
+        method: 'POST',
+        headers: admin,
+      },
+    );
+    expect(['promote', 'keep']).toContain(concluded.decision.action);
+  });
 });

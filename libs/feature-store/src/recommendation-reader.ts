@@ -138,6 +138,29 @@ export class RedisRecommendationReader implements RecommendationReader {
     return new Map(itemIds.map((itemId, index) => [itemId, scoredItems(replies[index])]));
   }
 
+  /** Strongest items of each full category path (`A > B`), from `pop:c:<path>`. */
+  async readCategoryPopular(
+    categories: readonly string[],
+    perCategory: number,
+  ): Promise<ReadonlyMap<string, readonly ScoredItem[]>> {
+    if (categories.length === 0) return new Map();
+    const replies = valuesOf(
+      await this.redis.run('read category popularity', (client) => {
+        const pipeline = client.pipeline();
+        for (const category of categories) {
+          pipeline.zrevrange(
+            featureKeys.popularityOfCategory(category),
+            0,
+            perCategory - 1,
+            'WITHSCORES',
+          );
+        }
+        return pipeline.exec();
+      }),
+    );
+    return new Map(categories.map((category, index) => [category, scoredItems(replies[index])]));
+  }
+
   async readItems(itemIds: readonly string[]): Promise<ReadonlyMap<string, StoredHash>> {
     if (itemIds.length === 0) return new Map();
     const replies = valuesOf(

@@ -116,7 +116,8 @@ describe('RedisRecommendationReader over what the preprocessor writes', () => {
   });
 
   it('keeps per-category popularity for category candidates', async () => {
-    const ranked = await redis.client.zrevrange('fs:v1:pop:c:Shoes > Trail', 0, -1);
-    expect(ranked).toEqual(['a', 'b']);
+    const lists = await reader.readCategoryPopular(['Shoes > Trail', 'Nothing'], 10);
+    expect(lists.get('Shoes > Trail')?.map((entry) => entry.itemId)).toEqual(['a', 'b']);
+    expect(lists.get('Nothing')).toEqual([]);
   });
 });

@@ -1,1 +1,15 @@
 export * from './ranker';
+export * from './reader';
+export * from './settings';
+export * from './types';
+export * from './candidates';
+export * from './category-sources';
+export * from './filters';
+export * from './ranking';
+export * from './diversity';
+export * from './exploration';
+export * from './explanations';
+export * from './user-state';
+export { recommend } from './recommend';
+export { rerank } from './rerank';
+export * from './in-memory-reader';
