@@ -53,23 +53,37 @@ export interface CrossInputs {
   item: ItemFeatures;
 }
 
-/** Shares of the user's category weight on the item's exact category path and on its top level. */
-function categoryShares(
-  userCategories: StoredHash,
-  categoryPath: string[],
-): { exact: number; sameTop: number } {
-  const path = categoryPath.join(CATEGORY_SEPARATOR);
-  const top = categoryPath[0];
+/** The user's category weights indexed once per request, so each candidate's shares are two lookups. */
+export interface CategoryWeights {
+  total: number;
+  byPath: ReadonlyMap<string, number>;
+  byTop: ReadonlyMap<string, number>;
+}
+
+export function categoryWeightsOf(userCategories: StoredHash): CategoryWeights {
+  const byPath = new Map<string, number>();
+  const byTop = new Map<string, number>();
   let total = 0;
-  let exact = 0;
-  let sameTop = 0;
   for (const [category, value] of Object.entries(userCategories)) {
     const weight = Number(value) || 0;
     total += weight;
-    if (category === path) exact += weight;
-    if (category.split(CATEGORY_SEPARATOR)[0] === top) sameTop += weight;
+    byPath.set(category, (byPath.get(category) ?? 0) + weight);
+    const top = category.split(CATEGORY_SEPARATOR)[0] ?? category;
+    byTop.set(top, (byTop.get(top) ?? 0) + weight);
   }
-  return total > 0 ? { exact: exact / total, sameTop: sameTop / total } : { exact: 0, sameTop: 0 };
+  return { total, byPath, byTop };
+}
+
+/** Shares of the user's category weight on the item's exact category path and on its top level. */
+function categoryShares(
+  weights: CategoryWeights,
+  categoryPath: string[],
+): { exact: number; sameTop: number } {
+  if (weights.total <= 0) return { exact: 0, sameTop: 0 };
+  const exact = weights.byPath.get(categoryPath.join(CATEGORY_SEPARATOR)) ?? 0;
+  const top = categoryPath[0];
+  const sameTop = top === undefined ? 0 : (weights.byTop.get(top) ?? 0);
+  return { exact: exact / weights.total, sameTop: sameTop / weights.total };
 }
 
 function priceRatio(user: UserFeatures, item: ItemFeatures): number {
@@ -78,7 +92,15 @@ function priceRatio(user: UserFeatures, item: ItemFeatures): number {
 }
 
 export function crossFeatureVector({ user, userCategories, item }: CrossInputs): FeatureVector {
-  const shares = categoryShares(userCategories, item.categoryPath);
+  return preparedCrossFeatureVector(user, categoryWeightsOf(userCategories), item);
+}
+
+function preparedCrossFeatureVector(
+  user: UserFeatures,
+  weights: CategoryWeights,
+  item: ItemFeatures,
+): FeatureVector {
+  const shares = categoryShares(weights, item.categoryPath);
   const position = user.sequence.indexOf(item.itemId);
   return {
     'cross.category_affinity': shares.exact,
@@ -105,10 +127,26 @@ export function contextFeatureVector(context: ContextFeatures): FeatureVector {
 }
 
 export function featureVectorOf(inputs: CrossInputs & { context: ContextFeatures }): FeatureVector {
+  return prepareRequestFeatures(inputs).vectorFor(inputs.item);
+}
+
+/**
+ * The per-request part computed once — user and context features, the user's category index — and the
+ * per-candidate part on demand: what serving uses for its hundreds of candidates per request. Gives
+ * exactly `featureVectorOf` for each item.
+ */
+export function prepareRequestFeatures(inputs: {
+  user: UserFeatures;
+  userCategories: StoredHash;
+  context: ContextFeatures;
+}): { vectorFor: (item: ItemFeatures) => FeatureVector } {
+  const shared = { ...userFeatureVector(inputs.user), ...contextFeatureVector(inputs.context) };
+  const weights = categoryWeightsOf(inputs.userCategories);
   return {
-    ...userFeatureVector(inputs.user),
-    ...itemFeatureVector(inputs.item),
-    ...crossFeatureVector(inputs),
-    ...contextFeatureVector(inputs.context),
+    vectorFor: (item) => ({
+      ...shared,
+      ...itemFeatureVector(item),
+      ...preparedCrossFeatureVector(inputs.user, weights, item),
+    }),
   };
 }

@@ -5,7 +5,7 @@
  */
 import {
   decodeItemFeatures,
-  featureVectorOf,
+  prepareRequestFeatures,
   type ContextFeatures,
   type StoredHash,
   type UserFeatures,
@@ -25,14 +25,12 @@ export function rankingCandidatesOf(
   itemIds: readonly string[],
   facts: FeatureFacts,
 ): RankingCandidate[] {
+  const request = prepareRequestFeatures(facts);
   return itemIds.map((itemId) => ({
     itemId,
-    features: featureVectorOf({
-      user: facts.user,
-      userCategories: facts.userCategories,
-      item: decodeItemFeatures(itemId, facts.items.get(itemId) ?? {}, facts.nowMs),
-      context: facts.context,
-    }),
+    features: request.vectorFor(
+      decodeItemFeatures(itemId, facts.items.get(itemId) ?? {}, facts.nowMs),
+    ),
   }));
 }
 
