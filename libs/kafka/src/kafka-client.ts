@@ -59,6 +59,8 @@ function forwardLog(logger: AdapterLogger, entry: LogEntry): void {
   else logger.warn(line);
 }
 
+const ENSURE_TOPICS_ATTEMPTS = 5;
+
 export class KafkaClient {
   readonly kafka: Kafka;
 
@@ -74,8 +76,24 @@ export class KafkaClient {
     return physicalTopicName(topic, this.config.topicPrefix);
   }
 
-  /** Creates missing topics; existing ones are left as they are. */
+  /**
+   * Creates missing topics; existing ones are left as they are. Services starting together race to
+   * create the same topics (the loser sees "already exists" or a topic without leaders yet), so a failed
+   * attempt is retried against a fresh listing: it succeeds once every topic exists, whoever made it.
+   */
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.createMissingTopics(specs);
+        return;
+      } catch (error) {
+        if (attempt >= ENSURE_TOPICS_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
+  }
+
+  private async createMissingTopics(specs: TopicSpec[]): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {

@@ -32,13 +32,26 @@ export interface PublisherOptions {
   lingerMs?: number;
   /** A collected batch is sent at once when it reaches this many messages. @default 5000 */
   maxBatchMessages?: number;
+  /**
+   * Most message bytes in one produce request. kafkajs puts all messages of a partition into one record
+   * batch, and the broker refuses a batch over its `message.max.bytes` (1 MiB by default) — after which
+   * the idempotent producer's sequence numbers are out of step too. Larger sends are split into several
+   * requests, sent one after the other. @default 524288
+   */
+  maxRequestBytes?: number;
 }
 
 interface PendingSend {
   topic: string;
   messages: Message[];
+  bytes: number;
   resolve: (metadata: RecordMetadata[]) => void;
   reject: (error: unknown) => void;
+}
+
+/** Part of one or more sends that goes out as one produce request. */
+interface ProduceRequest {
+  pieces: Array<{ send: PendingSend; messages: Message[] }>;
 }
 
 const DEFAULT_SEND_TIMEOUT_MS = 10_000;
@@ -49,8 +62,12 @@ export class KafkaPublisher {
   private readonly compression: CompressionTypes;
   private readonly lingerMs: number;
   private readonly maxBatchMessages: number;
+  private readonly maxRequestBytes: number;
   private pending: PendingSend[] = [];
   private pendingMessages = 0;
+  private pendingBytes = 0;
+  /** The tail of the requests sent so far (`produce` never rejects, so the chain never breaks). */
+  private sending: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
   private connected = false;
 
@@ -65,6 +82,7 @@ export class KafkaPublisher {
         : CompressionTypes.None;
     this.lingerMs = options.lingerMs ?? 2;
     this.maxBatchMessages = options.maxBatchMessages ?? 5_000;
+    this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
     this.producer = client.kafka.producer({
       idempotent: true,
       // Idempotence in kafkajs requires one in-flight request per broker; it also keeps per-key order.
@@ -84,6 +102,7 @@ export class KafkaPublisher {
 
   async disconnect(): Promise<void> {
     if (this.pending.length > 0) this.flush();
+    await this.sending;
     await this.producer.disconnect();
     this.connected = false;
   }
@@ -102,14 +121,20 @@ export class KafkaPublisher {
   ): Promise<RecordMetadata[]> {
     if (messages.length === 0) return [];
     return new Promise<RecordMetadata[]>((resolve, reject) => {
+      const kafkaMessages = messages.map(toKafkaMessage);
+      const bytes = kafkaMessages.reduce((sum, message) => sum + sizeOf(message), 0);
       this.pending.push({
         topic: this.client.topicName(topic),
-        messages: messages.map(toKafkaMessage),
+        messages: kafkaMessages,
+        bytes,
         resolve,
         reject,
       });
       this.pendingMessages += messages.length;
-      if (this.pendingMessages >= this.maxBatchMessages || this.lingerMs === 0) this.flush();
+      this.pendingBytes += bytes;
+      const full =
+        this.pendingMessages >= this.maxBatchMessages || this.pendingBytes >= this.maxRequestBytes;
+      if (full || this.lingerMs === 0) this.flush();
       else this.flushTimer ??= setTimeout(() => this.flush(), this.lingerMs);
     });
   }
@@ -120,28 +145,91 @@ export class KafkaPublisher {
     const sends = this.pending;
     this.pending = [];
     this.pendingMessages = 0;
-    const topicMessages = new Map<string, Message[]>();
-    for (const send of sends) {
-      const forTopic = topicMessages.get(send.topic) ?? [];
-      forTopic.push(...send.messages);
-      topicMessages.set(send.topic, forTopic);
-    }
-    const batch = this.producer.sendBatch({
-      acks: -1,
-      compression: this.compression,
-      topicMessages: [...topicMessages].map(([topic, batchMessages]) => ({
-        topic,
-        messages: batchMessages,
-      })),
-    });
-    withTimeout(batch, this.sendTimeoutMs, [...topicMessages.keys()].join(',')).then(
-      (metadata) =>
-        sends.forEach((send) =>
-          send.resolve(metadata.filter((entry) => entry.topicName === send.topic)),
-        ),
-      (error: unknown) => sends.forEach((send) => send.reject(error)),
-    );
+    this.pendingBytes = 0;
+    const requests = splitIntoRequests(sends, this.maxRequestBytes);
+    const results = new Map<PendingSend, RecordMetadata[]>(sends.map((send) => [send, []]));
+    const failed = new Set<PendingSend>();
+    // Requests go out strictly in the order they were collected, across flushes too, so a later
+    // publish() never overtakes an earlier one (per-key order).
+    this.sending = requests
+      .reduce(
+        (previous, request) => previous.then(() => this.produce(request, { results, failed })),
+        this.sending,
+      )
+      .then(() => {
+        for (const send of sends) if (!failed.has(send)) send.resolve(results.get(send) ?? []);
+      });
   }
+
+  /** Sends one request; its sends collect the acknowledgements or fail (once) with the error. */
+  private async produce(
+    request: ProduceRequest,
+    state: { results: Map<PendingSend, RecordMetadata[]>; failed: Set<PendingSend> },
+  ): Promise<void> {
+    const pieces = request.pieces.filter((piece) => !state.failed.has(piece.send));
+    if (pieces.length === 0) return;
+    const topicMessages = new Map<string, Message[]>();
+    for (const { send, messages } of pieces) {
+      topicMessages.set(send.topic, [...(topicMessages.get(send.topic) ?? []), ...messages]);
+    }
+    try {
+      const metadata = await withTimeout(
+        this.producer.sendBatch({
+          acks: -1,
+          compression: this.compression,
+          topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })),
+        }),
+        this.sendTimeoutMs,
+        [...topicMessages.keys()].join(','),
+      );
+      for (const { send } of pieces) {
+        state.results
+          .get(send)
+          ?.push(...metadata.filter((entry) => entry.topicName === send.topic));
+      }
+    } catch (error) {
+      for (const { send } of pieces) {
+        if (state.failed.has(send)) continue;
+        state.failed.add(send);
+        send.reject(error);
+      }
+    }
+  }
+}
+
+function sizeOf(message: Message): number {
+  const value = message.value;
+  const valueBytes = typeof value === 'string' ? Buffer.byteLength(value) : (value?.length ?? 0);
+  // Key, headers and record overhead: small next to the JSON value; a fixed allowance is enough.
+  return valueBytes + 128;
+}
+
+/** Cuts the collected sends into requests of at most `maxBytes` (a lone larger message goes alone). */
+function splitIntoRequests(sends: readonly PendingSend[], maxBytes: number): ProduceRequest[] {
+  const requests: ProduceRequest[] = [{ pieces: [] }];
+  let currentBytes = 0;
+  const current = () => requests[requests.length - 1]!;
+  for (const send of sends) {
+    for (const message of send.messages) {
+      const bytes = sizeOf(message);
+      if (currentBytes + bytes > maxBytes && currentBytes > 0) {
+        requests.push({ pieces: [] });
+        currentBytes = 0;
+      }
+      pieceOf(current(), send).messages.push(message);
+      currentBytes += bytes;
+    }
+  }
+  return requests.filter((request) => request.pieces.length > 0);
+}
+
+/** The request's piece for `send`, started when the request has none yet. */
+function pieceOf(request: ProduceRequest, send: PendingSend): { messages: Message[] } {
+  const last = request.pieces[request.pieces.length - 1];
+  if (last?.send === send) return last;
+  const piece = { send, messages: [] as Message[] };
+  request.pieces.push(piece);
+  return piece;
 }
 
 function toKafkaMessage<T extends TopicName>(message: OutgoingMessage<T>): Message {
