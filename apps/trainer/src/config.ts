@@ -62,6 +62,11 @@ const trainerEnvSchema = z
     TRAINER_EPOCHS: envInt({ min: 1, max: 200 }).default(3),
     /** @default 256 */
     TRAINER_BATCH_SIZE: envInt({ min: 8, max: 8_192 }).default(256),
+    /**
+     * Most recent items of the user's sequence the model reads (the store keeps up to 50). Serving cost
+     * grows with it: every candidate's score runs the sequence encoder. @default 20
+     */
+    TRAINER_SEQUENCE_LENGTH: envInt({ min: 1, max: 50 }).default(20),
     /** @default 32 */
     TRAINER_EMBEDDING_DIM: envInt({ min: 4, max: 256 }).default(32),
     /** Most items with their own embedding; the rest share the out-of-vocabulary row. @default 50000 */
@@ -99,6 +104,7 @@ const trainerEnvSchema = z
       epochs: env.TRAINER_EPOCHS,
       batchSize: env.TRAINER_BATCH_SIZE,
       embeddingDim: env.TRAINER_EMBEDDING_DIM,
+      sequenceLength: env.TRAINER_SEQUENCE_LENGTH,
       vocabularySize: env.TRAINER_VOCABULARY_SIZE,
       keepVersions: env.TRAINER_KEEP_VERSIONS,
     },

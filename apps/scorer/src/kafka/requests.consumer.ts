@@ -19,7 +19,12 @@ import {
 
 /** The contract's fields only (the HTTP answer adds diagnostics the topic's schema does not carry). */
 export function toResponseMessage(served: ServedResponse): RecommendationResponseV1 {
-  const { degraded: _degraded, candidatesConsidered: _considered, ...response } = served;
+  const {
+    degraded: _degraded,
+    degradedReason: _reason,
+    candidatesConsidered: _considered,
+    ...response
+  } = served;
   return response;
 }
 

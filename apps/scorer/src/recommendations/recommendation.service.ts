@@ -47,7 +47,9 @@ export interface RerankServeRequest extends RequestIdentity {
 }
 
 export type ServedResponse = RecommendationResponseV1 & {
+  /** Served in the candidate sources' order because the model failed or missed its deadline. */
   degraded: boolean;
+  degradedReason?: string;
   candidatesConsidered?: number;
 };
 
@@ -145,6 +147,7 @@ export class RecommendationService {
       personalized: result.personalized,
       generatedAt: new Date().toISOString(),
       degraded: result.degraded,
+      ...(result.degradedReason === undefined ? {} : { degradedReason: result.degradedReason }),
       ...('candidatesConsidered' in result
         ? { candidatesConsidered: result.candidatesConsidered }
         : {}),

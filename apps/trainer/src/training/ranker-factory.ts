@@ -4,7 +4,6 @@
  * other weight whose shape matches), so a retrain refines rather than starts over.
  */
 import type { TrainingExampleV1 } from '@recsys/contracts';
-import { featureLimits } from '@recsys/features';
 import { ItemVocabulary, SequenceRanker } from '@recsys/model';
 import type { TrainingSettings } from '../config';
 
@@ -34,13 +33,14 @@ export function newRanker(input: {
     champion !== undefined &&
     championConfig !== undefined &&
     championConfig.encoder === settings.encoder &&
+    championConfig.sequenceLength === settings.sequenceLength &&
     sameFeatures(championConfig.featureNames, featureNames)
   ) {
     return champion.warmStart(vocabulary);
   }
   return SequenceRanker.create(
     {
-      sequenceLength: featureLimits.sequenceLength,
+      sequenceLength: settings.sequenceLength,
       embeddingDim: settings.embeddingDim,
       encoder: settings.encoder,
       hiddenUnits: [64, 32],
