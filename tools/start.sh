@@ -6,7 +6,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
 # name:port of every service that exists so far, in start order.
-SERVICES=("collector:${COLLECTOR_HTTP_PORT:-3001}" "preprocessor:${PREPROCESSOR_HTTP_PORT:-3002}")
+SERVICES=(
+  "collector:${COLLECTOR_HTTP_PORT:-3001}"
+  "preprocessor:${PREPROCESSOR_HTTP_PORT:-3002}"
+  "trainer:${TRAINER_HTTP_PORT:-3003}"
+  "scorer:${SCORER_HTTP_PORT:-3004}"
+)
 
 # Development credentials, printed below. Production sets its own (the collector refuses to start without).
 DEV_WRITE_KEY="${DEV_WRITE_KEY:-dev-write-key-change-me-0123456789}"
@@ -15,6 +20,12 @@ if [ -z "${COLLECTOR_WRITE_KEYS:-}" ]; then
 fi
 export COLLECTOR_WRITE_KEYS
 export COLLECTOR_PSEUDONYMISATION_SECRET="${COLLECTOR_PSEUDONYMISATION_SECRET:-dev-pseudonymisation-secret-change-me}"
+# The scorer finds users by the same pseudonym the collector gives them.
+export SCORER_PSEUDONYMISATION_SECRET="${SCORER_PSEUDONYMISATION_SECRET:-$COLLECTOR_PSEUDONYMISATION_SECRET}"
+export ADMIN_TOKEN="${ADMIN_TOKEN:-dev-admin-token-change-me-0123456789}"
+# Development retrains every 2,000 new examples or 5 minutes, so a model appears while you watch.
+export TRAINER_RETRAIN_AFTER_EXAMPLES="${TRAINER_RETRAIN_AFTER_EXAMPLES:-2000}"
+export TRAINER_RETRAIN_INTERVAL_SECONDS="${TRAINER_RETRAIN_INTERVAL_SECONDS:-300}"
 
 declare -a service_pids=()
 replay_pid=""
@@ -47,7 +58,7 @@ export KAFKA_BROKERS REDIS_URL
 export LOG_FORMAT="${LOG_FORMAT:-text}"
 
 log "building services"
-npx nx run-many -t build -p collector,preprocessor,cli --output-style=static >/dev/null
+npx nx run-many -t build -p collector,preprocessor,trainer,scorer,cli --output-style=static >/dev/null
 
 wait_ready() {
   local name="$1" url="$2" pid="$3"
@@ -91,11 +102,14 @@ cat <<INFO
 $(for service in "${SERVICES[@]}"; do printf '    %-11s http://127.0.0.1:%s  (health: /health/ready)\n' "${service%%:*}" "${service##*:}"; done)
 
   Write key (dev only): $DEV_WRITE_KEY
+  Admin token (dev only): $ADMIN_TOKEN
   Synthetic storefront: $( [ -n "$replay_pid" ] && echo "replaying at 60x real time (log: $RUN_DIR/replay.log; SYNTHETIC_TRAFFIC=off to disable)" || echo off)
 
   Try:  curl -i -X POST http://127.0.0.1:${SERVICES[0]##*:}/v1/events -H 'content-type: application/json' \\
           -H 'x-write-key: $DEV_WRITE_KEY' -d @libs/contracts/src/__fixtures__/valid/product-view.v1.json
         curl -s http://127.0.0.1:${SERVICES[1]##*:}/metrics | grep preprocessor_events_total
+        curl -s http://127.0.0.1:${SERVICES[2]##*:}/v1/models            # versions, champion, window
+        curl -s 'http://127.0.0.1:${SERVICES[3]##*:}/v1/recommendations/u-1?k=10'
 
 INFO
 
