@@ -176,7 +176,10 @@ export default tseslint.config(
     },
   },
   // Nest injects dependencies positionally (constructors, module factories): the options-object rule
-  // cannot apply there, so it is lifted for modules and the consumers they wire.
-  { files: ['**/*.module.ts', '**/*.consumer.ts'], rules: { 'max-params': 'off' } },
+  // cannot apply there, so it is lifted for modules and the injectables they wire.
+  {
+    files: ['**/*.module.ts', '**/*.consumer.ts', '**/*.service.ts', '**/*.controller.ts'],
+    rules: { 'max-params': 'off' },
+  },
   prettier,
 );

@@ -18,12 +18,7 @@ import {
   RedisModelRegistry,
   defaultFeatureStoreSettings,
 } from '@recsys/feature-store';
-import {
-  featureLimits,
-  pseudonymiseUserId,
-  trainingExamplesOf,
-  updatePlanOf,
-} from '@recsys/features';
+import { pseudonymiseUserId, trainingExamplesOf, updatePlanOf } from '@recsys/features';
 import { ItemVocabulary, SequenceRanker, initialiseTensorflow } from '@recsys/model';
 import { buildServices, serviceEnv, startServiceProcess, testNamespace } from '@recsys/testing';
 import { numberOption, percentile, report, round, withInfrastructure } from './bench-support';
@@ -60,7 +55,7 @@ async function seedStore(
   };
   for (const record of storefront.records()) {
     if (record.kind === 'item') await store.upsertItem(record.item);
-    else batch.push({ ...record.event, userId: pseudonym(record.event.userId) } as StorefrontEvent);
+    else batch.push({ ...record.event, userId: pseudonym(record.event.userId) });
     if (batch.length >= 500) await flush();
   }
   await flush();
@@ -185,11 +180,23 @@ function summarise(samples: Sample[]) {
   };
 }
 
+interface Load {
+  rate: number;
+  seconds: number;
+}
+
+async function measure(scorerUrl: string, userIds: string[], load: Load) {
+  let next = 0;
+  const urls = () => `${scorerUrl}/v1/recommendations/${userIds[next++ % userIds.length]}?k=10`;
+  await closedLoop(urls, 4, 3); // warm-up: JIT, connections, the model's first predictions
+  const open = summarise(await openLoop(urls, load.rate, load.seconds));
+  const maximum = await closedLoop(urls, 16, Math.min(10, load.seconds));
+  return { open, maximum };
+}
+
 async function main(): Promise<void> {
-  const rate = numberOption('rate', 500);
-  const seconds = numberOption('seconds', 15);
-  const users = numberOption('users', 3_000);
-  const items = numberOption('items', 3_000);
+  const load = { rate: numberOption('rate', 500), seconds: numberOption('seconds', 15) };
+  const size = { users: numberOption('users', 3_000), items: numberOption('items', 3_000) };
   await buildServices(['scorer']);
   await withInfrastructure(async (infrastructure) => {
     const namespace = testNamespace('bench-scorer');
@@ -204,9 +211,9 @@ async function main(): Promise<void> {
     });
     await redis.connect();
     const store = new FeatureStore(redis, { ...defaultFeatureStoreSettings, negativeSamples: 2 });
-    const seeded = await seedStore(store, { users, items });
+    const seeded = await seedStore(store, size);
     process.stderr.write(
-      `seeded ${users} users, ${items} items; ${seeded.examples.length} examples\n`,
+      `seeded ${size.users} users, ${size.items} items; ${seeded.examples.length} examples\n`,
     );
     const model = await trainAndPublish(new RedisModelRegistry(redis, 'ranker'), seeded.examples);
     process.stderr.write(`trained ${model.version} on ${model.backend}\n`);
@@ -220,27 +227,19 @@ async function main(): Promise<void> {
       readyTimeoutMs: 60_000,
     });
     try {
-      let next = 0;
-      const urls = () =>
-        `${scorer.url}/v1/recommendations/${seeded.userIds[next++ % seeded.userIds.length]}?k=10`;
-      await closedLoop(urls, 4, 3); // warm-up: JIT, connections, the model's first predictions
-      const open = summarise(await openLoop(urls, rate, seconds));
-      const maximum = await closedLoop(urls, 16, Math.min(10, seconds));
+      const { open, maximum } = await measure(scorer.url, seeded.userIds, load);
       report('bench-scorer', [
-        ['offered load (req/s)', rate],
-        ['duration (s)', seconds],
+        ['offered load (req/s)', load.rate],
+        ['duration (s)', load.seconds],
         ['latency p50 (ms)', open.p50],
         ['latency p95 (ms)', open.p95],
         ['latency p99 (ms)', open.p99],
         ['errors', open.errors],
-        ['degraded answers', open.degraded],
+        ['degraded answers (model late → sources order)', open.degraded],
         ['mean candidates ranked', open.meanCandidates],
         ['max throughput, 16 in flight (req/s)', round(maximum, 0)],
         ['model', `${model.version} (${model.backend})`],
-        [
-          'catalogue',
-          `${items} items, ${users} users, ${featureLimits.sequenceLength} max sequence`,
-        ],
+        ['catalogue', `${size.items} items, ${size.users} users`],
       ]);
     } finally {
       await scorer.stop();

@@ -17,7 +17,7 @@ import {
   type HealthIndicator,
 } from '@recsys/platform';
 import { SCORER_SERVICE_NAME, type ScorerConfig } from './config';
-import { ExperimentConclusion } from './experiments/experiment-conclusion';
+import { ExperimentConclusion } from './experiments/experiment-conclusion.service';
 import { ExperimentsCache } from './experiments/experiments.cache';
 import { ExperimentsController } from './http/experiments.controller';
 import { OffersController } from './http/offers.controller';

@@ -104,6 +104,7 @@ export const experimentsCommand: Command = {
           `${JSON.stringify(await call('POST', `/v1/experiments/${id()}/conclude`), null, 2)}\n`,
         );
         return;
+      case undefined:
       default:
         throw new UsageError('expected list, put, report or conclude');
     }

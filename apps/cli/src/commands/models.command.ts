@@ -64,6 +64,7 @@ export const modelsCommand: Command = {
         io.stdout.write(`${JSON.stringify(await call('POST', `/v1/models/${version}/promote`))}\n`);
         return;
       }
+      case undefined:
       default:
         throw new UsageError('expected list, train, promote or rollback');
     }

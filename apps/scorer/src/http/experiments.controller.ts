@@ -8,7 +8,7 @@ import { AppError } from '@recsys/contracts';
 import { experimentIdSchema, experimentSchema, type Experiment } from '@recsys/experiments';
 import { ExperimentStore } from '@recsys/feature-store';
 import { AdminGuard } from '@recsys/platform';
-import { ExperimentConclusion } from '../experiments/experiment-conclusion';
+import { ExperimentConclusion } from '../experiments/experiment-conclusion.service';
 import { ExperimentsCache } from '../experiments/experiments.cache';
 import { parseRequest } from './parse';
 

@@ -52,43 +52,35 @@ export class AttributionConsumer implements OnApplicationBootstrap, OnApplicatio
   private async attribute(event: StorefrontEvent): Promise<void> {
     const userKey = userKeyOf(event);
     const atMs = Date.parse(event.timestamp);
-    switch (event.eventType) {
-      case 'recommendation_impression': {
-        if (event.experimentId === undefined) return;
-        const outcome = await this.store.recordImpression({
-          eventId: event.eventId,
-          requestId: event.requestId,
-          experimentId: event.experimentId,
-          arm: event.arm,
-          userKey,
-          itemIds: event.items.map((item) => item.itemId),
-          atMs,
-        });
-        this.metrics.attribution('impression', outcome.status);
-        return;
-      }
-      case 'recommendation_click': {
-        const outcome = await this.store.recordClick({
-          eventId: event.eventId,
-          requestId: event.requestId,
-          itemId: event.itemId,
-          userKey,
-        });
-        this.metrics.attribution('click', outcome.status);
-        return;
-      }
-      case 'purchase': {
-        const outcome = await this.store.recordPurchase({
-          eventId: event.eventId,
-          userKey,
-          revenue: event.revenue,
-          atMs,
-        });
-        this.metrics.attribution('purchase', outcome.status);
-        return;
-      }
-      default:
-        return;
+    if (event.eventType === 'recommendation_impression') {
+      if (event.experimentId === undefined) return;
+      const outcome = await this.store.recordImpression({
+        eventId: event.eventId,
+        requestId: event.requestId,
+        experimentId: event.experimentId,
+        arm: event.arm,
+        userKey,
+        itemIds: event.items.map((item) => item.itemId),
+        atMs,
+      });
+      this.metrics.attribution('impression', outcome.status);
+    } else if (event.eventType === 'recommendation_click') {
+      const outcome = await this.store.recordClick({
+        eventId: event.eventId,
+        requestId: event.requestId,
+        itemId: event.itemId,
+        userKey,
+      });
+      this.metrics.attribution('click', outcome.status);
+    } else if (event.eventType === 'purchase') {
+      const outcome = await this.store.recordPurchase({
+        eventId: event.eventId,
+        userKey,
+        revenue: event.revenue,
+        atMs,
+      });
+      this.metrics.attribution('purchase', outcome.status);
     }
+    // Every other event type says nothing about an experiment arm.
   }
 }

@@ -59,7 +59,7 @@ export function heldOutMetrics(
   examples: readonly TrainingExampleV1[],
   scores: ArrayLike<number>,
 ): HeldOutMetrics {
-  const labels = examples.map((example) => example.label as Label);
+  const labels: Label[] = examples.map((example) => example.label);
   const ranking = rankingOver(examples, scores);
   return {
     auc: auc(scores, labels),

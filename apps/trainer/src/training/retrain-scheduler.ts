@@ -36,7 +36,7 @@ export class RetrainScheduler {
     const due =
       pending >= this.options.afterExamples ||
       (pending > 0 && nowMs - this.lastRunMs >= this.options.intervalMs);
-    if (due) this.trigger();
+    if (due) void this.trigger();
   }
 
   /** Runs now (or right after the current run). Resolves when that run finished. */
