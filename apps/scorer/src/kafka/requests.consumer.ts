@@ -23,6 +23,7 @@ export function toResponseMessage(served: ServedResponse): RecommendationRespons
     degraded: _degraded,
     degradedReason: _reason,
     candidatesConsidered: _considered,
+    timings: _timings,
     ...response
   } = served;
   return response;

@@ -51,6 +51,8 @@ export type ServedResponse = RecommendationResponseV1 & {
   degraded: boolean;
   degradedReason?: string;
   candidatesConsidered?: number;
+  /** Where the time went inside the scorer, in ms (identity, reads, ranking). */
+  timings?: Record<string, number>;
 };
 
 @Injectable()
@@ -108,6 +110,7 @@ export class RecommendationService {
       personalization?: boolean;
     },
   ) {
+    const started = performance.now();
     const userKey = userKeyOf(request, this.config.pseudonymisationSecret);
     const stored = userKey === undefined ? undefined : await this.reader.readConsent(userKey);
     const personalization = request.personalization !== false && stored !== false;
@@ -117,7 +120,13 @@ export class RecommendationService {
       userKey,
       models: this.models,
     });
-    return { userKey, personalization, assignment, requestId: request.requestId ?? randomUUID() };
+    return {
+      userKey,
+      personalization,
+      assignment,
+      requestId: request.requestId ?? randomUUID(),
+      resolveMs: performance.now() - started,
+    };
   }
 
   private answer(input: {
@@ -127,6 +136,7 @@ export class RecommendationService {
       personalization: boolean;
       assignment: ArmAssignment;
       requestId: string;
+      resolveMs: number;
     };
     result: RecommendResult | RerankResult;
     started: number;
@@ -151,6 +161,11 @@ export class RecommendationService {
       ...('candidatesConsidered' in result
         ? { candidatesConsidered: result.candidatesConsidered }
         : {}),
+      timings: {
+        ...result.timings,
+        resolveMs: who.resolveMs,
+        totalMs: performance.now() - input.started,
+      },
     };
     this.metrics.served({
       endpoint: input.endpoint,
