@@ -1,6 +1,7 @@
 /** The preprocessor's settings, read once from the environment at start-up. */
 import { z } from 'zod';
 import {
+  defaultGroupIdOf,
   envBoolean,
   envInt,
   httpConfigFrom,
@@ -122,7 +123,7 @@ const preprocessorEnvSchema = z
   }));
 
 export function defaultGroupId(topicPrefix: string | undefined): string {
-  return topicPrefix ? `${topicPrefix}.${PREPROCESSOR_SERVICE_NAME}` : PREPROCESSOR_SERVICE_NAME;
+  return defaultGroupIdOf(topicPrefix, PREPROCESSOR_SERVICE_NAME);
 }
 
 export type PreprocessorConfig = z.output<typeof preprocessorEnvSchema>;

@@ -6,6 +6,7 @@ import {
   RedisModule,
   RedisRecommendationReader,
 } from '@recsys/feature-store';
+import { TENSORFLOW_BACKEND, tensorflowBackendProvider } from '@recsys/model';
 import { KafkaClient, KafkaModule, KafkaPublisher, kafkaHealthIndicator } from '@recsys/kafka';
 import {
   ADMIN_TOKEN,
@@ -26,7 +27,6 @@ import { AttributionConsumer } from './kafka/attribution.consumer';
 import { ModelsConsumer } from './kafka/models.consumer';
 import { RecommendationRequestsConsumer } from './kafka/requests.consumer';
 import { ModelCache } from './models/model-cache';
-import { TensorflowBackend } from './models/tensorflow-backend';
 import { OfferService } from './offers/offer.service';
 import { RecommendationService } from './recommendations/recommendation.service';
 import { ScorerMetrics } from './scorer.metrics';
@@ -62,7 +62,7 @@ function storageProviders(config: ScorerConfig) {
     },
     {
       provide: ModelCache,
-      inject: [RedisModelRegistry, TensorflowBackend],
+      inject: [RedisModelRegistry, TENSORFLOW_BACKEND],
       useFactory: (registry: RedisModelRegistry) =>
         new ModelCache(registry, {
           graceMs: config.model.graceMs,
@@ -94,7 +94,7 @@ export class ScorerModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
         AdminGuard,
-        TensorflowBackend,
+        tensorflowBackendProvider(config.model.backend),
         ScorerMetrics,
         ...storageProviders(config),
         ExperimentsCache,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   adminEnvShape,
+  defaultGroupIdOf,
   envBoolean,
   envInt,
   httpConfigFrom,
@@ -66,7 +67,7 @@ const scorerEnvSchema = z
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     adminToken: env.ADMIN_TOKEN,
     pseudonymisationSecret: env.SCORER_PSEUDONYMISATION_SECRET,
-    groupId: env.SCORER_GROUP_ID ?? prefixed(env.KAFKA_TOPIC_PREFIX, SCORER_SERVICE_NAME),
+    groupId: env.SCORER_GROUP_ID ?? defaultGroupIdOf(env.KAFKA_TOPIC_PREFIX, SCORER_SERVICE_NAME),
     model: { name: env.MODEL_NAME, backend: env.MODEL_BACKEND, graceMs: env.SCORER_MODEL_GRACE_MS },
     recommendation: {
       rankerTimeoutMs: env.SCORER_RANKER_TIMEOUT_MS,
@@ -79,10 +80,6 @@ const scorerEnvSchema = z
     kafkaRequests: env.SCORER_KAFKA_REQUESTS,
     topics: { create: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS },
   }));
-
-function prefixed(topicPrefix: string | undefined, name: string): string {
-  return topicPrefix ? `${topicPrefix}.${name}` : name;
-}
 
 export type ScorerConfig = z.output<typeof scorerEnvSchema>;
 

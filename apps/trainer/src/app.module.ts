@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RedisConnection, RedisModelRegistry, RedisModule } from '@recsys/feature-store';
+import { TENSORFLOW_BACKEND, tensorflowBackendProvider } from '@recsys/model';
 import { KafkaClient, KafkaModule, KafkaPublisher, kafkaHealthIndicator } from '@recsys/kafka';
 import {
   ADMIN_TOKEN,
@@ -12,7 +13,6 @@ import {
 } from '@recsys/platform';
 import { TRAINER_SERVICE_NAME, type TrainerConfig } from './config';
 import { ModelsController } from './http/models.controller';
-import { TensorflowBackend } from './tensorflow-backend';
 import { TrainerMetrics } from './trainer.metrics';
 import { TrainerService } from './trainer.service';
 
@@ -41,11 +41,12 @@ export class TrainerModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
         AdminGuard,
-        TensorflowBackend,
+        tensorflowBackendProvider(config.model.backend),
         TrainerMetrics,
         {
           provide: RedisModelRegistry,
-          inject: [RedisConnection],
+          // Training needs the backend chosen first; the registry is the trainer's first model user.
+          inject: [RedisConnection, TENSORFLOW_BACKEND],
           useFactory: (redis: RedisConnection) => new RedisModelRegistry(redis, config.model.name),
         },
         TrainerService,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   adminEnvShape,
+  defaultGroupIdOf,
   envBoolean,
   envInt,
   httpConfigFrom,
@@ -85,7 +86,7 @@ const trainerEnvSchema = z
     http: httpConfigFrom(env),
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     adminToken: env.ADMIN_TOKEN,
-    groupId: env.TRAINER_GROUP_ID ?? prefixed(env.KAFKA_TOPIC_PREFIX, TRAINER_SERVICE_NAME),
+    groupId: env.TRAINER_GROUP_ID ?? defaultGroupIdOf(env.KAFKA_TOPIC_PREFIX, TRAINER_SERVICE_NAME),
     model: { name: env.MODEL_NAME, backend: env.MODEL_BACKEND },
     window: {
       maxAgeMs: env.TRAINER_WINDOW_SECONDS * 1000,
@@ -110,10 +111,6 @@ const trainerEnvSchema = z
     },
     topics: { create: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS },
   }));
-
-function prefixed(topicPrefix: string | undefined, name: string): string {
-  return topicPrefix ? `${topicPrefix}.${name}` : name;
-}
 
 export type TrainerConfig = z.output<typeof trainerEnvSchema>;
 export type TrainingSettings = TrainerConfig['training'];

@@ -166,3 +166,11 @@ export const adminEnvShape = {
    */
   ADMIN_TOKEN: z.string().min(16).optional(),
 };
+
+/**
+ * A service's default consumer group: `<topic prefix>.<service>`, so deployments sharing a cluster through
+ * KAFKA_TOPIC_PREFIX never share groups.
+ */
+export function defaultGroupIdOf(topicPrefix: string | undefined, service: string): string {
+  return topicPrefix ? `${topicPrefix}.${service}` : service;
+}

@@ -38,6 +38,24 @@ export const errorCodes = {
   /** An experiment id the registry does not know, or a definition that breaks its schema. */
   EXPERIMENT_UNKNOWN: { retriable: false },
   EXPERIMENT_INVALID: { retriable: false },
+  /** No TensorFlow.js backend could be started (not even cpu). */
+  TENSORFLOW_UNAVAILABLE: { retriable: false },
+  /** A model was built before `initialiseTensorflow()` picked a backend. */
+  TENSORFLOW_NOT_INITIALISED: { retriable: false },
+  /** A ranker configuration that cannot build a model. */
+  MODEL_CONFIG_INVALID: { retriable: false },
+  /** Training or prediction input that cannot be used (empty set, missing feature, bad label). */
+  TRAINING_DATA_INVALID: { retriable: false },
+  /** A serialised item vocabulary that does not parse. */
+  VOCABULARY_INVALID: { retriable: false },
+  /** Saving a model that has not been stamped with a version (see `withMetadata`). */
+  MODEL_METADATA_MISSING: { retriable: false },
+  /** No artifacts under the key (yet): retrying helps when a publisher is still writing them. */
+  MODEL_NOT_FOUND: { retriable: true },
+  /** Stored artifacts that do not describe a loadable model. */
+  MODEL_ARTIFACTS_INVALID: { retriable: false },
+  /** A ranker used after `dispose()`. */
+  MODEL_DISPOSED: { retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

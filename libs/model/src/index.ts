@@ -11,7 +11,12 @@ export {
   type TensorflowBackend,
   type TensorflowBackendName,
 } from './backend/initialise-tensorflow';
-export { ModelError, modelErrorCodes, type ModelErrorCode, type ModelErrorOptions } from './errors';
+export {
+  ModelError,
+  modelErrorCodeNames,
+  type ModelErrorCode,
+  type ModelErrorOptions,
+} from './errors';
 export {
   ArtifactStoreIOHandler,
   type ArtifactStoreIOHandlerOptions,
@@ -62,3 +67,4 @@ export {
   type ItemVocabularyJson,
   type ItemVocabularyOptions,
 } from './vocabulary/item-vocabulary';
+export * from './nest/tensorflow.provider';
