@@ -385,4 +385,74 @@ describe('the learning loop: events → features → model → recommendations �
     );
     expect(['promote', 'keep']).toContain(concluded.decision.action);
   });
+
+  it('swaps in a newly promoted model while requests are in flight: none fails', async () => {
+    const retrain = await json<{ version: string }>('/v1/models/train', {
+      service: 'trainer',
+      method: 'POST',
+      headers: admin,
+    });
+    const shoppers = storefront.users.slice(0, 40).map((user) => user.userId);
+    let stop = false;
+    const answers: number[] = [];
+    const traffic = (async () => {
+      for (let index = 0; !stop; index += 1) {
+        const response = await fetch(
+          `${url('scorer')}/v1/recommendations/${shoppers[index % shoppers.length]}?k=10`,
+        );
+        answers.push(response.status);
+        await response.arrayBuffer();
+      }
+    })();
+    const answered = (count: number) => async () => (answers.length >= count ? true : undefined);
+    await waitFor(answered(20), { description: 'traffic before the swap', timeoutMs: 30_000 });
+    // Promoted by hand whether or not it beat the champion: the swap is what is tested here.
+    await json(`/v1/models/${retrain.version}/promote`, {
+      service: 'trainer',
+      method: 'POST',
+      headers: admin,
+    });
+    await waitFor(
+      async () =>
+        (await recommendFor(shoppers[0]!)).modelVersion === retrain.version ? true : undefined,
+      { description: `scorer serving ${retrain.version}`, timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const afterSwap = answers.length + 20;
+    await waitFor(answered(afterSwap), {
+      description: 'traffic after the swap',
+      timeoutMs: 30_000,
+    });
+    stop = true;
+    await traffic;
+    expect(answers.length).toBeGreaterThanOrEqual(afterSwap);
+    expect(answers.filter((status) => status !== 200)).toEqual([]);
+  });
+
+  it('chooses coupon recipients under a budget, holds some out, and logs the decisions', async () => {
+    const userIds = storefront.users.map((user) => user.userId);
+    const offers = await json<{
+      recipients: Array<{ userId: string; propensity: number; uplift: number }>;
+      holdout: Array<{ userId: string }>;
+      expectedIncrementalConversions: number;
+    }>('/v1/offers', {
+      service: 'scorer',
+      method: 'POST',
+      headers: adminJson,
+      body: JSON.stringify({
+        campaignId: 'loop-coupon',
+        userIds,
+        budget: { maxCoupons: 20 },
+        holdoutShare: 0.2,
+      }),
+    });
+    expect(offers.recipients.length).toBe(20);
+    expect(offers.expectedIncrementalConversions).toBeGreaterThan(0);
+    const chosen = new Set([...offers.recipients, ...offers.holdout].map((entry) => entry.userId));
+    expect(chosen.size).toBe(offers.recipients.length + offers.holdout.length);
+    const outcomes = await json<{
+      groups: { treatment: { users: number }; holdout: { users: number } };
+    }>('/v1/offers/loop-coupon', { service: 'scorer' });
+    expect(outcomes.groups.treatment.users).toBe(offers.recipients.length);
+    expect(outcomes.groups.holdout.users).toBe(offers.holdout.length);
+  });
 });
