@@ -59,6 +59,22 @@ const trainerEnvSchema = z
     TRAINER_EXCLUDE_FLAGGED: envBoolean.default(true),
     /** @default "conv1d" */
     TRAINER_ENCODER: z.enum(['pooling', 'conv1d', 'gru', 'lstm']).default('conv1d'),
+    /**
+     * Encoders compared by time-blocked cross-validation before each training run (comma-separated);
+     * the best mean validation AUC is trained. Empty: always TRAINER_ENCODER. @default ""
+     */
+    TRAINER_CANDIDATE_ENCODERS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(['pooling', 'conv1d', 'gru', 'lstm']))),
+    /** Folds of that cross-validation (the training period is cut into folds + 1 time blocks). @default 3 */
+    TRAINER_SELECTION_FOLDS: envInt({ min: 1, max: 10 }).default(3),
     /** @default 3 */
     TRAINER_EPOCHS: envInt({ min: 1, max: 200 }).default(3),
     /** @default 256 */
@@ -102,6 +118,8 @@ const trainerEnvSchema = z
       holdoutFraction: env.TRAINER_HOLDOUT_FRACTION,
       promotionMargin: env.TRAINER_PROMOTION_MARGIN,
       encoder: env.TRAINER_ENCODER,
+      candidateEncoders: env.TRAINER_CANDIDATE_ENCODERS,
+      selectionFolds: env.TRAINER_SELECTION_FOLDS,
       epochs: env.TRAINER_EPOCHS,
       batchSize: env.TRAINER_BATCH_SIZE,
       embeddingDim: env.TRAINER_EMBEDDING_DIM,

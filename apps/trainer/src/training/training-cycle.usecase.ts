@@ -9,7 +9,9 @@ import {
   type ModelVersionRecord,
   type RedisModelRegistry,
 } from '@recsys/feature-store';
-import { SequenceRanker, type LabelledExample, type TrainingProgress } from '@recsys/model';
+import { SequenceRanker, type TrainingProgress } from '@recsys/model';
+import { toLabelled } from './labelled';
+import { selectEncoder, type EncoderScore } from './model-selection';
 import type { TrainingSettings } from '../config';
 import { heldOutMetrics, popularityScores, type HeldOutMetrics } from './held-out';
 import { decidePromotion, type PromotionDecision } from './promotion-policy';
@@ -33,19 +35,13 @@ export type CycleResult =
       champion?: HeldOutMetrics;
       baseline: HeldOutMetrics;
       trainingExamplesPerSecond: number;
+      /** Validation AUC per candidate encoder when several were compared (time-blocked folds). */
+      selection: EncoderScore[];
     };
 
-export function toLabelled(example: TrainingExampleV1): LabelledExample {
-  return {
-    sequence: example.sequence,
-    itemId: example.itemId,
-    features: example.features,
-    label: example.label,
-    occurredAtMs: Date.parse(example.occurredAt),
-  };
-}
-
 /** Oldest share trains, newest share is held out; both need positives and negatives. */
+export { toLabelled };
+
 export function splitByTime(
   examples: readonly TrainingExampleV1[],
   holdoutFraction: number,
@@ -97,11 +93,9 @@ export class TrainingCycle {
     champion: { version: string; ranker: SequenceRanker } | undefined;
   }): Promise<CycleResult> {
     const { train, holdout, champion } = input;
-    const challenger = newRanker({
-      train,
-      champion: champion?.ranker,
-      settings: this.deps.settings,
-    });
+    const selection = await this.chooseEncoder(train);
+    const settings = { ...this.deps.settings, encoder: selection.encoder };
+    const challenger = newRanker({ train, champion: champion?.ranker, settings });
     try {
       const summary = await challenger.fit(train.map(toLabelled), {
         epochs: this.deps.settings.epochs,
@@ -127,11 +121,30 @@ export class TrainingCycle {
         decision,
         ...scores,
         champion: scores.champion,
+        selection: selection.scores,
         trainingExamplesPerSecond: summary.examplesPerSecond,
       };
     } finally {
       challenger.dispose();
     }
+  }
+
+  /** The configured encoder, or the best of the candidates by time-blocked cross-validation. */
+  private async chooseEncoder(
+    train: readonly TrainingExampleV1[],
+  ): Promise<{ encoder: TrainingSettings['encoder']; scores: EncoderScore[] }> {
+    const { candidateEncoders, selectionFolds } = this.deps.settings;
+    if (candidateEncoders.length < 2) return { encoder: this.deps.settings.encoder, scores: [] };
+    const selection = await selectEncoder(train, {
+      ...this.deps.settings,
+      candidateEncoders,
+      folds: selectionFolds,
+    });
+    const figures = selection.scores.map((score) => `${score.encoder} ${score.auc.toFixed(4)}`);
+    this.deps.log(
+      `encoder selection (validation AUC): ${figures.join(', ')} → ${selection.encoder}`,
+    );
+    return selection;
   }
 
   /** The champion, when its feature spec matches the window's (else it cannot score these vectors). */
