@@ -44,6 +44,11 @@ const scorerEnvSchema = z
     SCORER_MAX_CANDIDATES: envInt({ min: 10, max: 2_000 }).default(200),
     /** An item shown this many times without a click is not recommended again. @default 3 */
     SCORER_MAX_SHOWN_WITHOUT_CLICK: envInt({ min: 1, max: 1_000 }).default(3),
+    /**
+     * Item features are reused for this long across requests (popular items are read by nearly every
+     * request); 0 reads them every time. User data is never cached. @default 1000
+     */
+    SCORER_ITEM_CACHE_MS: envInt({ min: 0, max: 60_000 }).default(1_000),
     /** Publish every served list as a `recommendation_impression` event. @default true */
     SCORER_LOG_IMPRESSIONS: envBoolean.default(true),
     /** A replaced model is disposed this long after the swap, when in-flight requests finished. @default 10000 */
@@ -74,6 +79,7 @@ const scorerEnvSchema = z
       maxCandidates: env.SCORER_MAX_CANDIDATES,
       maxShownWithoutClick: env.SCORER_MAX_SHOWN_WITHOUT_CLICK,
     },
+    itemCacheMs: env.SCORER_ITEM_CACHE_MS,
     logImpressions: env.SCORER_LOG_IMPRESSIONS,
     experimentsRefreshMs: env.SCORER_EXPERIMENTS_REFRESH_MS,
     attribution: env.SCORER_ATTRIBUTION,

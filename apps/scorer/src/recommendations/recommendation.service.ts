@@ -12,6 +12,8 @@ import { APP_CONFIG } from '@recsys/platform';
 import {
   recommend,
   recommendationSettingsOf,
+  withItemCache,
+  type RecommendationReader,
   rerank,
   type RecommendResult,
   type RecommendationSettings,
@@ -59,6 +61,8 @@ export type ServedResponse = RecommendationResponseV1 & {
 export class RecommendationService {
   private readonly logger = new Logger('recommendations');
   private readonly settings: RecommendationSettings;
+  /** The store reads of the pipeline, item hashes cached briefly (see SCORER_ITEM_CACHE_MS). */
+  private readonly pipelineReader: RecommendationReader;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: ScorerConfig,
@@ -69,6 +73,7 @@ export class RecommendationService {
     private readonly metrics: ScorerMetrics,
   ) {
     this.settings = recommendationSettingsOf(config.recommendation);
+    this.pipelineReader = withItemCache(reader, { ttlMs: config.itemCacheMs });
   }
 
   async recommend(request: ServeRequest): Promise<ServedResponse> {
@@ -83,7 +88,7 @@ export class RecommendationService {
         ...(request.context === undefined ? {} : { context: request.context }),
         ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
       },
-      { reader: this.reader, ranker: who.assignment.ranker, settings: this.settings },
+      { reader: this.pipelineReader, ranker: who.assignment.ranker, settings: this.settings },
     );
     return this.answer({ request, who, result, started, endpoint: 'recommend' });
   }
@@ -98,7 +103,7 @@ export class RecommendationService {
         personalization: who.personalization,
         ...(request.context === undefined ? {} : { context: request.context }),
       },
-      { reader: this.reader, ranker: who.assignment.ranker, settings: this.settings },
+      { reader: this.pipelineReader, ranker: who.assignment.ranker, settings: this.settings },
     );
     return this.answer({ request, who, result, started, endpoint: 'rank' });
   }
