@@ -39,7 +39,7 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/pipeline-e2e/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/infrastructure/global-setup.ts',
+      globalSetup: '<rootDir>/libs/testing/src/infrastructure/e2e-global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/infrastructure/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/setup/e2e.setup.ts'],
     },

@@ -10,10 +10,16 @@ import { REPO_ROOT } from '../infrastructure/local-processes';
 
 const run = promisify(execFile);
 
-export type ServiceName = 'collector' | 'preprocessor' | 'trainer' | 'scorer';
+export const ALL_SERVICES = ['collector', 'preprocessor', 'trainer', 'scorer'] as const;
+export type ServiceName = (typeof ALL_SERVICES)[number];
+
+/** Set by the e2e global setup once it built the services: suites then start them as they are. */
+export const PREBUILT_SERVICES_ENV = 'RECSYS_PREBUILT_SERVICES';
 
 /** Builds services with Nx (cached: a second build of unchanged sources takes a moment). */
 export async function buildServices(names: ServiceName[]): Promise<void> {
+  const prebuilt = new Set((process.env[PREBUILT_SERVICES_ENV] ?? '').split(','));
+  if (names.every((name) => prebuilt.has(name))) return;
   await run(
     'npx',
     ['nx', 'run-many', '-t', 'build', '-p', names.join(','), '--output-style=static'],
