@@ -9,6 +9,10 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Several Jest projects (integration, e2e) run their setups in one process: the first provisions,
+  // the others share it — else a later setup would replace the record of what the first started, and
+  // the teardown would leave those processes running.
+  if (globalThis.recsysTestInfrastructure !== undefined) return;
   const started = Date.now();
   const infrastructure = await provisionInfrastructure();
   globalThis.recsysTestInfrastructure = infrastructure;
