@@ -14,6 +14,7 @@ import {
 } from '@recsys/features';
 import { APPLY_BATCH_LUA, UPSERT_ITEM_LUA } from './lua/apply-batch.lua';
 import { featureKeys, utcDay } from './keys';
+import { readItemHashes, readStoredUser, scoredPairs } from './reads';
 import type { RedisConnection } from './redis-connection';
 
 export interface FeatureStoreSettings {
@@ -101,38 +102,12 @@ export class FeatureStore {
   }
 
   async readUser(userKey: string): Promise<StoredUser> {
-    const results = await this.redis.run('read user', (client) =>
-      client
-        .pipeline()
-        .hgetall(featureKeys.userProfile(userKey))
-        .hgetall(featureKeys.userCategories(userKey))
-        .hgetall(featureKeys.userBrands(userKey))
-        .lrange(featureKeys.userSequence(userKey), 0, -1)
-        .exec(),
-    );
-    const [profile, categories, brands, sequence] = (results ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    });
-    return {
-      profile: profile as StoredHash,
-      categoryAffinity: categories as StoredHash,
-      brandAffinity: brands as StoredHash,
-      sequence: sequence as string[],
-    };
+    return readStoredUser(this.redis, userKey);
   }
 
   /** Item hashes for many items in one round trip. */
   async readItems(itemIds: readonly string[]): Promise<Map<string, StoredHash>> {
-    if (itemIds.length === 0) return new Map();
-    const results = await this.redis.run('read items', (client) => {
-      const pipeline = client.pipeline();
-      for (const itemId of itemIds) pipeline.hgetall(featureKeys.item(itemId));
-      return pipeline.exec();
-    });
-    return new Map(
-      itemIds.map((itemId, index) => [itemId, (results?.[index]?.[1] ?? {}) as StoredHash]),
-    );
+    return readItemHashes(this.redis, itemIds);
   }
 
   /** Strongest co-visitation neighbours of an item. */
@@ -143,13 +118,13 @@ export class FeatureStore {
     const flat = await this.redis.run('read co-visitation', (client) =>
       client.zrevrange(featureKeys.coVisitation(itemId), 0, limit - 1, 'WITHSCORES'),
     );
-    return pairs(flat);
+    return scoredPairs(flat);
   }
 
   async popular(limit: number, dayMs?: number): Promise<Array<{ itemId: string; weight: number }>> {
     const key =
       dayMs === undefined ? featureKeys.popularity() : featureKeys.popularityOfDay(utcDay(dayMs));
-    return pairs(
+    return scoredPairs(
       await this.redis.run('read popularity', (client) =>
         client.zrevrange(key, 0, limit - 1, 'WITHSCORES'),
       ),
@@ -244,11 +219,4 @@ function hashOf(flat: string[]): StoredHash {
   const hash: Record<string, string> = {};
   for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index]!] = flat[index + 1]!;
   return hash;
-}
-
-function pairs(flat: string[]): Array<{ itemId: string; weight: number }> {
-  const result: Array<{ itemId: string; weight: number }> = [];
-  for (let index = 0; index + 1 < flat.length; index += 2)
-    result.push({ itemId: flat[index]!, weight: Number(flat[index + 1]) });
-  return result;
 }

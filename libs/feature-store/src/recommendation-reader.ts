@@ -11,26 +11,8 @@ import type {
   ShownCount,
 } from '@recsys/recommendation';
 import { featureKeys, utcDay } from './keys';
+import { pipelineValues, readItemHashes, readStoredUser, scoredPairs } from './reads';
 import type { RedisConnection } from './redis-connection';
-
-type PipelineResults = Array<[Error | null, unknown]> | null;
-
-/** Values of a pipeline's replies, throwing the first error (a reply error is a bug, not a miss). */
-function valuesOf(results: PipelineResults): unknown[] {
-  return (results ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-}
-
-function scoredItems(flat: unknown): ScoredItem[] {
-  const values = flat as string[];
-  const items: ScoredItem[] = [];
-  for (let index = 0; index + 1 < values.length; index += 2) {
-    items.push({ itemId: values[index]!, weight: Number(values[index + 1]) });
-  }
-  return items;
-}
 
 const CLICKED_PREFIX = 'c:';
 
@@ -53,23 +35,7 @@ export class RedisRecommendationReader implements RecommendationReader {
   constructor(private readonly redis: RedisConnection) {}
 
   async readUser(userKey: string): Promise<StoredUser> {
-    const [profile, categories, brands, sequence] = valuesOf(
-      await this.redis.run('read user', (client) =>
-        client
-          .pipeline()
-          .hgetall(featureKeys.userProfile(userKey))
-          .hgetall(featureKeys.userCategories(userKey))
-          .hgetall(featureKeys.userBrands(userKey))
-          .lrange(featureKeys.userSequence(userKey), 0, -1)
-          .exec(),
-      ),
-    );
-    return {
-      profile: profile as StoredHash,
-      categoryAffinity: categories as StoredHash,
-      brandAffinity: brands as StoredHash,
-      sequence: sequence as string[],
-    };
+    return readStoredUser(this.redis, userKey);
   }
 
   /**
@@ -99,7 +65,7 @@ export class RedisRecommendationReader implements RecommendationReader {
   }
 
   async readLists(query: ListsQuery): Promise<CandidateLists> {
-    const [popular, today, newest] = valuesOf(
+    const [popular, today, newest] = pipelineValues(
       await this.redis.run('read candidate lists', (client) =>
         client
           .pipeline()
@@ -115,9 +81,9 @@ export class RedisRecommendationReader implements RecommendationReader {
       ),
     );
     return {
-      popular: scoredItems(popular),
-      today: scoredItems(today),
-      newest: scoredItems(newest),
+      popular: scoredPairs(popular),
+      today: scoredPairs(today),
+      newest: scoredPairs(newest),
     };
   }
 
@@ -126,7 +92,7 @@ export class RedisRecommendationReader implements RecommendationReader {
     perItem: number,
   ): Promise<ReadonlyMap<string, readonly ScoredItem[]>> {
     if (itemIds.length === 0) return new Map();
-    const replies = valuesOf(
+    const replies = pipelineValues(
       await this.redis.run('read co-visitation', (client) => {
         const pipeline = client.pipeline();
         for (const itemId of itemIds) {
@@ -135,7 +101,7 @@ export class RedisRecommendationReader implements RecommendationReader {
         return pipeline.exec();
       }),
     );
-    return new Map(itemIds.map((itemId, index) => [itemId, scoredItems(replies[index])]));
+    return new Map(itemIds.map((itemId, index) => [itemId, scoredPairs(replies[index])]));
   }
 
   /** Strongest items of each full category path (`A > B`), from `pop:c:<path>`. */
@@ -144,7 +110,7 @@ export class RedisRecommendationReader implements RecommendationReader {
     perCategory: number,
   ): Promise<ReadonlyMap<string, readonly ScoredItem[]>> {
     if (categories.length === 0) return new Map();
-    const replies = valuesOf(
+    const replies = pipelineValues(
       await this.redis.run('read category popularity', (client) => {
         const pipeline = client.pipeline();
         for (const category of categories) {
@@ -158,18 +124,10 @@ export class RedisRecommendationReader implements RecommendationReader {
         return pipeline.exec();
       }),
     );
-    return new Map(categories.map((category, index) => [category, scoredItems(replies[index])]));
+    return new Map(categories.map((category, index) => [category, scoredPairs(replies[index])]));
   }
 
   async readItems(itemIds: readonly string[]): Promise<ReadonlyMap<string, StoredHash>> {
-    if (itemIds.length === 0) return new Map();
-    const replies = valuesOf(
-      await this.redis.run('read items', (client) => {
-        const pipeline = client.pipeline();
-        for (const itemId of itemIds) pipeline.hgetall(featureKeys.item(itemId));
-        return pipeline.exec();
-      }),
-    );
-    return new Map(itemIds.map((itemId, index) => [itemId, (replies[index] ?? {}) as StoredHash]));
+    return readItemHashes(this.redis, itemIds);
   }
 }
