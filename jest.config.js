@@ -26,11 +26,11 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,deploy}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,deploy}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/infrastructure/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/infrastructure/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/setup/integration.setup.ts'],
