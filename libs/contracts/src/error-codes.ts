@@ -21,6 +21,8 @@ export const errorCodes = {
   UNAUTHORIZED: { retriable: false },
   /** The request's Origin is not among those allowed for its write key. */
   ORIGIN_NOT_ALLOWED: { retriable: false },
+  /** Admin endpoints are switched off: the service has no ADMIN_TOKEN configured. */
+  ADMIN_DISABLED: { retriable: false },
   /** Over the caller's rate limit; retry after the time the response names. */
   RATE_LIMITED: { retriable: true },
   /** A scorer/admin request that breaks its contract (bad query or body). */

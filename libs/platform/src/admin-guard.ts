@@ -4,14 +4,8 @@
  * is refused, so an unconfigured deployment never exposes them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import {
-  ForbiddenException,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { AppError } from '@recsys/contracts';
 
 export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');
 
@@ -27,13 +21,16 @@ export class AdminGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (this.expected === undefined) {
-      throw new ForbiddenException('admin endpoints are disabled: ADMIN_TOKEN is not configured');
+      throw new AppError(
+        'ADMIN_DISABLED',
+        'admin endpoints are disabled: ADMIN_TOKEN is not configured',
+      );
     }
     const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
     const header = request.headers['authorization'];
     const presented = typeof header === 'string' ? /^Bearer (.+)$/.exec(header)?.[1] : undefined;
     if (presented === undefined || !timingSafeEqual(digest(presented), this.expected)) {
-      throw new UnauthorizedException('a valid admin bearer token is required');
+      throw new AppError('UNAUTHORIZED', 'a valid admin bearer token is required');
     }
     return true;
   }
