@@ -12,6 +12,7 @@ const ALL_LIB_TYPES = [
   'type:domain',
   'type:util',
   'type:contracts',
+  'type:telemetry',
 ];
 const SPEC_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'];
 
@@ -55,15 +56,34 @@ function moduleBoundaries(testTools) {
         },
         {
           sourceTag: 'type:platform',
-          onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'],
+          onlyDependOnLibsWithTags: [
+            'type:data-access',
+            'type:util',
+            'type:contracts',
+            'type:telemetry',
+          ],
           bannedExternalImports: Object.values(CLIENTS),
         },
         { sourceTag: 'adapter:kafka', bannedExternalImports: clientsExcept('kafka') },
         { sourceTag: 'adapter:redis', bannedExternalImports: clientsExcept('redis') },
         { sourceTag: 'adapter:tfjs', bannedExternalImports: clientsExcept('tfjs') },
+        // Tracing (libs/telemetry) is the one importer of OpenTelemetry; every project of another type is
+        // refused it, and the lib itself knows only contracts and config.
+        { sourceTag: 'adapter:otel', bannedExternalImports: Object.values(CLIENTS) },
+        { sourceTag: '/^type:(?!telemetry$)/', bannedExternalImports: ['@opentelemetry/*'] },
+        {
+          sourceTag: 'type:telemetry',
+          onlyDependOnLibsWithTags: ['type:contracts', 'type:util'],
+        },
         {
           sourceTag: 'type:data-access',
-          onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:testing'],
+          onlyDependOnLibsWithTags: [
+            'type:domain',
+            'type:util',
+            'type:contracts',
+            'type:telemetry',
+            'type:testing',
+          ],
         },
         {
           sourceTag: 'type:domain',
@@ -84,12 +104,19 @@ function moduleBoundaries(testTools) {
           sourceTag: 'type:testing',
           onlyDependOnLibsWithTags: [...ALL_LIB_TYPES, 'type:testing'],
         },
-        ...['collector', 'preprocessor', 'trainer', 'scorer', 'cli', 'e2e', 'tooling'].map(
-          (app) => ({
-            sourceTag: `scope:${app}`,
-            onlyDependOnLibsWithTags: ['scope:shared', `scope:${app}`],
-          }),
-        ),
+        ...[
+          'collector',
+          'preprocessor',
+          'trainer',
+          'scorer',
+          'console',
+          'cli',
+          'e2e',
+          'tooling',
+        ].map((app) => ({
+          sourceTag: `scope:${app}`,
+          onlyDependOnLibsWithTags: ['scope:shared', `scope:${app}`],
+        })),
         { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
       ],
     },
@@ -106,7 +133,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    // .mts: the console's browser modules (apps/console/web), compiled apart from the Node code.
+    files: ['**/*.ts', '**/*.mts'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries([]),
       // An async function that implements a Promise-returning interface needs no await.
@@ -143,6 +171,7 @@ export default tseslint.config(
       'libs/testing/src/infrastructure/**/*.ts',
       'libs/testing/src/services/**/*.ts',
       'tools/**/*.ts',
+      'deploy/**/test/**/*.ts',
     ],
     rules: { 'no-process-env': 'off' },
   },

@@ -2,6 +2,8 @@
 # Local single-node Apache Kafka (KRaft) from Maven Central jars, for tests and `npm start`.
 #   tools/kafka.sh start   -> prints the bootstrap address (127.0.0.1:PORT); idempotent
 #   tools/kafka.sh stop    -> stops it and deletes its data
+#   tools/kafka.sh kill    -> SIGKILL (a crash); keeps port and data, so `restart` brings the same broker back
+#   tools/kafka.sh restart -> stops it gracefully if it runs, starts it again on the same port and data
 #   tools/kafka.sh status  -> prints the address when running, exits 1 otherwise
 #   tools/kafka.sh jars    -> only resolves the jars into the cache
 # Env: KAFKA_PORT (default: a free port), KAFKA_HEAP (default 768m), JAVA_HOME.
@@ -90,31 +92,61 @@ start() {
   write_configs "$port" "$controller_port"
   # A leading "-" would read as an option: the id is passed as --cluster-id=<id>.
   cluster_id="$(node -e "console.log(require('crypto').randomBytes(16).toString('base64url'))")"
-  local cp="$JARS_DIR/*"
-  "$java" -cp "$cp" -Dlog4j.configuration="file:$STATE_DIR/log4j.properties" kafka.tools.StorageTool \
+  "$java" -cp "$JARS_DIR/*" -Dlog4j.configuration="file:$STATE_DIR/log4j.properties" kafka.tools.StorageTool \
     format --cluster-id="$cluster_id" -c "$STATE_DIR/server.properties" >"$STATE_DIR/format.log" 2>&1 \
     || { cat "$STATE_DIR/format.log" >&2; die "kafka-storage format failed"; }
+  echo "$port" >"$STATE_DIR/port"
+  launch "$java" "$port"
+}
+
+# Runs the broker on the configs and data already in $STATE_DIR (a fresh start or a restart).
+launch() {
+  local java="$1" port="$2" cp="$JARS_DIR/*" logged_before
+  # A restart appends to server.log: only lines written after this point can say "started".
+  logged_before="$(wc -l <"$STATE_DIR/server.log" 2>/dev/null || echo 0)"
   log "starting Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$port"
   nohup "$java" -Xms256m -Xmx"${KAFKA_HEAP:-768m}" -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$STATE_DIR/log4j.properties" -cp "$cp" kafka.Kafka \
-    "$STATE_DIR/server.properties" >"$STATE_DIR/stdout.log" 2>&1 &
+    "$STATE_DIR/server.properties" >>"$STATE_DIR/stdout.log" 2>&1 &
   echo $! >"$STATE_DIR/pid"
-  echo "$port" >"$STATE_DIR/port"
-  wait_ready "$port"
+  wait_ready "$port" "$logged_before"
   echo "127.0.0.1:$port"
 }
 
 wait_ready() {
-  local port="$1" pid
+  local port="$1" skip="${2:-0}" pid
   pid="$(cat "$STATE_DIR/pid")"
   for _ in $(seq 1 600); do
     pid_alive "$pid" || { tail -30 "$STATE_DIR/stdout.log" "$STATE_DIR/server.log" >&2 || true; die "Kafka exited during start-up"; }
-    if port_open "$port" && grep -q "Kafka Server started" "$STATE_DIR/server.log" 2>/dev/null; then
+    if port_open "$port" && tail -n +"$((skip + 1))" "$STATE_DIR/server.log" 2>/dev/null | grep -q "Kafka Server started"; then
       return 0
     fi
     sleep 0.1
   done
   die "Kafka did not answer on port $port within 60 s (see $STATE_DIR/server.log)"
+}
+
+# SIGKILL, as a crash would: the data directory and port stay for `restart`.
+kill_broker() {
+  [ -f "$STATE_DIR/pid" ] || die "no broker to kill in $STATE_DIR"
+  local pid
+  pid="$(cat "$STATE_DIR/pid")"
+  pid_running "$pid" && kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do pid_running "$pid" || return 0; sleep 0.1; done
+  log "pid $pid still running 5 s after SIGKILL"
+}
+
+# Alive and not a zombie: a killed process whose parent (the start script) is gone stays listed until
+# init reaps it, which can take seconds.
+pid_running() {
+  pid_alive "$1" && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
+}
+
+# The same broker again: same node, port, cluster id and data (no new format).
+restart() {
+  [ -f "$STATE_DIR/server.properties" ] && [ -f "$STATE_DIR/port" ] || die "no broker to restart in $STATE_DIR"
+  if pid_running "$(cat "$STATE_DIR/pid" 2>/dev/null)"; then stop_pidfile "$STATE_DIR/pid" 30; fi
+  launch "$(java_bin)" "$(cat "$STATE_DIR/port")"
 }
 
 stop() {
@@ -125,7 +157,9 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  kill) kill_broker ;;
+  restart) restart ;;
   status) running_address ;;
   jars) resolve_jars ;;
-  *) echo "usage: $0 start|stop|status|jars" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|restart|status|jars" >&2; exit 2 ;;
 esac

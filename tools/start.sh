@@ -11,6 +11,7 @@ SERVICES=(
   "preprocessor:${PREPROCESSOR_HTTP_PORT:-3002}"
   "trainer:${TRAINER_HTTP_PORT:-3003}"
   "scorer:${SCORER_HTTP_PORT:-3004}"
+  "console:${CONSOLE_HTTP_PORT:-3005}"
 )
 
 # Development credentials, printed below. Production sets its own (the collector refuses to start without).
@@ -22,7 +23,14 @@ export COLLECTOR_WRITE_KEYS
 export COLLECTOR_PSEUDONYMISATION_SECRET="${COLLECTOR_PSEUDONYMISATION_SECRET:-dev-pseudonymisation-secret-change-me}"
 # The scorer finds users by the same pseudonym the collector gives them.
 export SCORER_PSEUDONYMISATION_SECRET="${SCORER_PSEUDONYMISATION_SECRET:-$COLLECTOR_PSEUDONYMISATION_SECRET}"
+# Erasure by storefront user id needs the preprocessor to derive the same pseudonym (docs/privacy.md).
+export PREPROCESSOR_PSEUDONYMISATION_SECRET="${PREPROCESSOR_PSEUDONYMISATION_SECRET:-$COLLECTOR_PSEUDONYMISATION_SECRET}"
+# Erasure tombstones are keyed by an HMAC of the user; the same key in preprocessor, trainer and scorer.
+export PRIVACY_TOMBSTONE_SECRET="${PRIVACY_TOMBSTONE_SECRET:-dev-tombstone-secret-change-me-0123}"
 export ADMIN_TOKEN="${ADMIN_TOKEN:-dev-admin-token-change-me-0123456789}"
+# The console shows the scorer's answers and finds shoppers by the collector's pseudonym.
+export SCORER_URL="${SCORER_URL:-http://127.0.0.1:${SCORER_HTTP_PORT:-3004}}"
+export CONSOLE_PSEUDONYMISATION_SECRET="${CONSOLE_PSEUDONYMISATION_SECRET:-$COLLECTOR_PSEUDONYMISATION_SECRET}"
 # Development retrains every 2,000 new examples or 5 minutes, so a model appears while you watch.
 export TRAINER_RETRAIN_AFTER_EXAMPLES="${TRAINER_RETRAIN_AFTER_EXAMPLES:-2000}"
 export TRAINER_RETRAIN_INTERVAL_SECONDS="${TRAINER_RETRAIN_INTERVAL_SECONDS:-300}"
@@ -58,7 +66,7 @@ export KAFKA_BROKERS REDIS_URL
 export LOG_FORMAT="${LOG_FORMAT:-text}"
 
 log "building services"
-npx nx run-many -t build -p collector,preprocessor,trainer,scorer,cli --output-style=static >/dev/null
+npx nx run-many -t build -p collector,preprocessor,trainer,scorer,console,cli --output-style=static >/dev/null
 
 wait_ready() {
   local name="$1" url="$2" pid="$3"
@@ -110,6 +118,7 @@ $(for service in "${SERVICES[@]}"; do printf '    %-11s http://127.0.0.1:%s  (he
         curl -s http://127.0.0.1:${SERVICES[1]##*:}/metrics | grep preprocessor_events_total
         curl -s http://127.0.0.1:${SERVICES[2]##*:}/v1/models            # versions, champion, window
         curl -s 'http://127.0.0.1:${SERVICES[3]##*:}/v1/recommendations/u-1?k=10'
+        open http://127.0.0.1:${SERVICES[4]##*:}                          # web console (admin token above)
 
 INFO
 

@@ -16,11 +16,17 @@ if [ -z "${KAFKA_BROKERS:-}" ] || [ -z "${REDIS_URL:-}" ]; then
     [ -n "${REDIS_URL:-}" ] || bash tools/redis.sh install
   fi
 fi
+# The console's browser test runs Debian's Chromium; the chart checks need helm (built from the Go module
+# proxy) and kubernetes-validate (PyPI). All are cached after the first run.
+bash tools/chromium.sh >/dev/null
 
 log "type-checking"
 npx tsc -p tsconfig.json
+npx tsc -p apps/console/web/tsconfig.json --noEmit
 log "linting"
 npm run --silent lint
+log "checking the Helm chart (lint, render, offline schema validation)"
+bash tools/chart-check.sh
 
 log "running tests (prerequisites, types and lint took $(( $(date +%s) - started )) s)"
 exec npx jest "$@"

@@ -1,27 +1,40 @@
 /**
- * `npm run bench:features [-- --events 100000 --rate 500 --seconds 10]`
+ * `npm run bench:features [-- --events 100000 --rate 500 --seconds 10 --probes 50 --json <file>]`
  * Preprocessor throughput and freshness on the local Kafka + Redis (or KAFKA_BROKERS / REDIS_URL):
  *   1. preloads N events into events.raw.v1, starts the preprocessor (its own process, built output) and
  *      measures events/s from its first to its last applied batch (stored offsets in Redis);
- *   2. with the preprocessor caught up, sends events at a fixed rate and measures event accepted →
- *      features visible (features.updated.v1 `updatedAt` − the event's receipt time): p50/p99.
+ *   2. with the preprocessor caught up, sends events at a fixed rate and measures event produced →
+ *      features visible, two ways:
+ *      - observed: `--probes` events per second are polled in Redis every 5 ms for their de-duplication
+ *        marker (`seen:<eventId>`), which the same atomic Lua script writes with the event's features, so
+ *        the marker is visible exactly when the features are;
+ *      - reported: every event's features.updated.v1 notice (`updatedAt`, the preprocessor's clock,
+ *        stamped after the write and after the batch's training examples were published, so it trails
+ *        the features by that round trip) − the time the bench handed the event to the producer.
+ *      Both count from before the produce call, so they include the broker round trip the collector waits
+ *      for before it answers 202: "accepted → visible" is at most this.
  */
 import type { StorefrontEvent } from '@recsys/contracts';
-import { FeatureStore, RedisConnection } from '@recsys/feature-store';
+import { FeatureStore, RedisConnection, featureKeys } from '@recsys/feature-store';
 import {
   KafkaClient,
   KafkaPublisher,
   KafkaTopicConsumer,
   type OutgoingMessage,
 } from '@recsys/kafka';
+import { buildServices, testKafkaConfig, testNamespace, waitFor } from '@recsys/testing';
+import { figure, type BenchResult } from './bench-result';
 import {
-  buildServices,
-  startServiceProcess,
-  testKafkaConfig,
-  testNamespace,
-  waitFor,
-} from '@recsys/testing';
-import { numberOption, percentile, report, round, withInfrastructure } from './bench-support';
+  latencySummary,
+  numberOption,
+  report,
+  round,
+  runBench,
+  sleep,
+  startService,
+  withInfrastructure,
+  type LatencySummary,
+} from './bench-support';
 
 const USERS = 10_000;
 const ITEMS = 5_000;
@@ -73,60 +86,112 @@ async function preload(publisher: KafkaPublisher, count: number): Promise<void> 
   }
 }
 
-async function appliedSoFar(
+/** The stored offset key of each partition of events.raw.v1 and how many events the topic holds. */
+async function preloadedOffsets(
   kafka: KafkaClient,
-  store: FeatureStore,
-): Promise<{ applied: number; total: number }> {
+): Promise<{ offsetKeys: string[]; total: number }> {
   const admin = kafka.kafka.admin();
   await admin.connect();
   try {
     const topic = kafka.topicName('events.raw.v1');
-    let applied = 0;
-    let total = 0;
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-      total += Number(high);
-      applied +=
-        Number(
-          (await store.storedOffset(
-            `${kafka.config.topicPrefix}.preprocessor:${topic}:${partition}`,
-          )) ?? -1,
-        ) + 1;
-    }
-    return { applied, total };
+    const partitions = await admin.fetchTopicOffsets(topic);
+    return {
+      offsetKeys: partitions.map(
+        ({ partition }) => `${kafka.config.topicPrefix}.preprocessor:${topic}:${partition}`,
+      ),
+      total: partitions.reduce((sum, { high }) => sum + Number(high), 0),
+    };
   } finally {
     await admin.disconnect();
   }
 }
 
+async function appliedSoFar(store: FeatureStore, offsetKeys: string[]): Promise<number> {
+  const stored = await Promise.all(offsetKeys.map((key) => store.storedOffset(key)));
+  return stored.reduce((sum, offset) => sum + Number(offset ?? -1) + 1, 0);
+}
+
 async function measureThroughput(
-  kafka: KafkaClient,
   store: FeatureStore,
+  preloaded: { offsetKeys: string[]; total: number },
 ): Promise<{ eventsPerSecond: number; seconds: number }> {
   let first: { at: number; applied: number } | undefined;
   const last = await waitFor(
     async () => {
-      const progress = await appliedSoFar(kafka, store);
-      if (first === undefined && progress.applied > 0)
-        first = { at: Date.now(), applied: progress.applied };
-      return progress.applied >= progress.total
-        ? { at: Date.now(), applied: progress.applied }
-        : undefined;
+      const applied = await appliedSoFar(store, preloaded.offsetKeys);
+      if (first === undefined && applied > 0) first = { at: Date.now(), applied };
+      return applied >= preloaded.total ? { at: Date.now(), applied } : undefined;
     },
-    { description: 'preprocessor to apply the preload', timeoutMs: 600_000, intervalMs: 50 },
+    { description: 'preprocessor to apply the preload', timeoutMs: 900_000, intervalMs: 50 },
   );
   const seconds = (last.at - first!.at) / 1_000;
   return { eventsPerSecond: (last.applied - first!.applied) / seconds, seconds };
 }
 
-async function measureFreshness(options: {
+/**
+ * Polls the probes' de-duplication markers (one pipelined EXISTS per outstanding probe every 5 ms) and
+ * records produced → visible for each.
+ */
+class MarkerProbe {
+  private readonly outstanding = new Map<string, number>();
+  readonly latencies: number[] = [];
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly redis: RedisConnection) {}
+
+  watch(eventId: string, producedAtMs: number): void {
+    this.outstanding.set(eventId, producedAtMs);
+  }
+
+  get pending(): number {
+    return this.outstanding.size;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running) {
+      const ids = [...this.outstanding.keys()];
+      if (ids.length > 0) {
+        const pipeline = this.redis.client.pipeline();
+        for (const id of ids) pipeline.exists(featureKeys.seen(id));
+        const replies = (await pipeline.exec()) ?? [];
+        const now = Date.now();
+        ids.forEach((id, index) => {
+          if (replies[index]?.[1] !== 1) return;
+          this.latencies.push(now - this.outstanding.get(id)!);
+          this.outstanding.delete(id);
+        });
+      }
+      await sleep(5);
+    }
+  }
+}
+
+interface FreshnessOptions {
   kafka: KafkaClient;
   publisher: KafkaPublisher;
+  redis: RedisConnection;
   groupId: string;
   rate: number;
   seconds: number;
-}): Promise<number[]> {
-  const latencies: number[] = [];
-  const listener = new KafkaTopicConsumer(options.kafka, {
+  probesPerSecond: number;
+}
+
+function noticeListener(
+  options: FreshnessOptions,
+  latencies: number[],
+): KafkaTopicConsumer<'features.updated.v1'> {
+  return new KafkaTopicConsumer(options.kafka, {
     topic: 'features.updated.v1',
     groupId: options.groupId,
     service: 'bench',
@@ -137,25 +202,51 @@ async function measureFreshness(options: {
         latencies.push(Date.parse(value.updatedAt) - Number(value.eventId.split('-')[1]));
     },
   });
-  await listener.start();
-  await new Promise((resolve) => setTimeout(resolve, 3_000)); // let the listener join before sending
+}
+
+/** Sends `rate` events/s for `seconds` in ticks of 50 ms; every `probeEvery`-th event is probed. */
+async function sendAtRate(options: FreshnessOptions, probe: MarkerProbe): Promise<number> {
   const total = options.rate * options.seconds;
   const perTick = Math.max(1, Math.round(options.rate / 20));
+  const probeEvery = Math.max(1, Math.round(options.rate / options.probesPerSecond));
+  const started = Date.now();
   for (let sent = 0; sent < total; sent += perTick) {
     const now = Date.now();
     const events = Array.from({ length: perTick }, (_, index) => ({
       ...syntheticEvent(sent + index, now),
       eventId: `fresh-${now}-${sent + index}`,
     }));
+    events.forEach((event, index) => {
+      if ((sent + index) % probeEvery === 0) probe.watch(event.eventId, now);
+    });
     await options.publisher.publish('events.raw.v1', events.map(toMessage));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Ticks are scheduled from the start, so a slow publish does not lower the offered rate.
+    const due = started + ((sent + perTick) / options.rate) * 1_000;
+    await sleep(Math.max(0, due - Date.now()));
   }
-  await waitFor(() => (latencies.length >= total ? true : undefined), {
-    description: 'freshness samples',
-    timeoutMs: 60_000,
-  });
-  await listener.stop();
-  return latencies.sort((a, b) => a - b);
+  return Math.ceil(total / perTick) * perTick;
+}
+
+async function measureFreshness(
+  options: FreshnessOptions,
+): Promise<{ observed: LatencySummary; reported: LatencySummary }> {
+  const reported: number[] = [];
+  const listener = noticeListener(options, reported);
+  await listener.start();
+  await sleep(3_000); // let the listener join before sending
+  const probe = new MarkerProbe(options.redis);
+  probe.start();
+  try {
+    const sent = await sendAtRate(options, probe);
+    await waitFor(() => (reported.length >= sent && probe.pending === 0 ? true : undefined), {
+      description: `freshness samples (${reported.length}/${sent} notices, ${probe.pending} probes pending)`,
+      timeoutMs: 120_000,
+    });
+  } finally {
+    await probe.stop();
+    await listener.stop();
+  }
+  return { observed: latencySummary(probe.latencies), reported: latencySummary(reported) };
 }
 
 interface BenchSetup {
@@ -192,33 +283,81 @@ async function setUp(kafkaAddress: string, redisAddress: string): Promise<BenchS
   return { kafka, publisher, redis, env, groupId: namespace.groupId('freshness') };
 }
 
+function resultOf(input: {
+  size: BenchResult['size'];
+  startedAt: string;
+  throughput: { eventsPerSecond: number; seconds: number };
+  freshness: { observed: LatencySummary; reported: LatencySummary };
+}): BenchResult {
+  const { observed, reported } = input.freshness;
+  const rate = input.size['rate'];
+  const ms = (value: number) => ({ value, unit: 'ms' });
+  return {
+    bench: 'preprocessor',
+    startedAt: input.startedAt,
+    finishedAt: new Date().toISOString(),
+    size: input.size,
+    figures: [
+      figure('preprocessor.eventsPerSecond', 'preprocessor events/s into Redis, one instance', {
+        value: round(input.throughput.eventsPerSecond, 0),
+        unit: 'events/s',
+        detail: `${input.size['events']} preloaded events applied in ${round(input.throughput.seconds, 1)} s`,
+        note: 'with point-in-time training examples and features.updated notices',
+      }),
+      figure('preprocessor.freshness.p50', `event → feature visible p50, at ${rate} events/s`, {
+        ...ms(observed.p50),
+        note: `${observed.count} probes polled in Redis (5 ms resolution)`,
+      }),
+      figure('preprocessor.freshness.p99', `event → feature visible p99, at ${rate} events/s`, {
+        ...ms(observed.p99),
+        detail: `max ${observed.max} ms`,
+        note: 'from before the produce call (≥ collector accept) to the marker visible',
+      }),
+      figure(
+        'preprocessor.notice.p50',
+        'event → features.updated notice p50 (preprocessor clock)',
+        {
+          ...ms(reported.p50),
+          note: `${reported.count} notices; stamped after the batch's training examples are published`,
+        },
+      ),
+      figure(
+        'preprocessor.notice.p99',
+        'event → features.updated notice p99 (preprocessor clock)',
+        {
+          ...ms(reported.p99),
+          detail: `max ${reported.max} ms`,
+        },
+      ),
+    ],
+    notes: process.env['BENCH_PREPROCESSOR_ENV']
+      ? [`preprocessor settings: ${process.env['BENCH_PREPROCESSOR_ENV']}`]
+      : [],
+  };
+}
+
 async function main(): Promise<void> {
-  const events = numberOption('events', 100_000);
-  const rate = numberOption('rate', 500);
-  const seconds = numberOption('seconds', 10);
+  const size = {
+    events: numberOption('events', 100_000),
+    rate: numberOption('rate', 500),
+    seconds: numberOption('seconds', 10),
+    probesPerSecond: numberOption('probes', 50),
+  };
+  const startedAt = new Date().toISOString();
   await buildServices(['preprocessor']);
   await withInfrastructure(async ({ kafka: kafkaInfra, redis: redisInfra }) => {
     const setup = await setUp(kafkaInfra.address, redisInfra.address);
     const loadStarted = Date.now();
-    await preload(setup.publisher, events);
+    await preload(setup.publisher, size.events);
+    const preloaded = await preloadedOffsets(setup.kafka);
     process.stderr.write(
-      `preloaded ${events} events in ${Date.now() - loadStarted} ms; starting the preprocessor\n`,
+      `preloaded ${size.events} events in ${Date.now() - loadStarted} ms; starting the preprocessor\n`,
     );
-    const preprocessor = await startServiceProcess({ name: 'preprocessor', env: setup.env });
+    const preprocessor = await startService({ name: 'preprocessor', env: setup.env });
     try {
-      const throughput = await measureThroughput(setup.kafka, new FeatureStore(setup.redis));
-      const freshness = await measureFreshness({ ...setup, rate, seconds });
-      const variant = process.env['BENCH_PREPROCESSOR_ENV'] ? '-custom' : '';
-      report(`bench-features${variant}`, [
-        ['preprocessor settings', process.env['BENCH_PREPROCESSOR_ENV'] ?? 'defaults'],
-        ['events preloaded', events],
-        ['preprocessor events/s (one instance)', round(throughput.eventsPerSecond, 0)],
-        ['apply time (s)', round(throughput.seconds, 2)],
-        [`freshness at ${rate} ev/s: samples`, freshness.length],
-        ['freshness p50 (ms)', percentile(freshness, 50)],
-        ['freshness p99 (ms)', percentile(freshness, 99)],
-        ['freshness max (ms)', freshness[freshness.length - 1] ?? Number.NaN],
-      ]);
+      const throughput = await measureThroughput(new FeatureStore(setup.redis), preloaded);
+      const freshness = await measureFreshness({ ...setup, ...size });
+      report(resultOf({ size, startedAt, throughput, freshness }));
     } finally {
       await preprocessor.stop();
       await Promise.all([setup.publisher.disconnect(), setup.redis.disconnect()]);
@@ -226,9 +365,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `bench:features failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench('preprocessor', main);

@@ -1,13 +1,23 @@
 /**
- * `npm run bench:ingest [-- --events 50000 --batch 100 --concurrency 16]`
+ * `npm run bench:ingest [-- --events 50000 --batch 100 --concurrency 16 --rounds 3 --json <file>]`
  * Events/s through the collector's HTTP API (its own process, built output) next to a bare kafkajs
  * producer sending the same events, in the same batches and concurrency, with the same guarantees
- * (idempotent, acks from all in-sync replicas), to the same broker, in the same run.
+ * (idempotent, acks from all in-sync replicas), to the same broker, in the same run. Rounds alternate
+ * which goes first (the shared machine's load drifts); figures are medians over rounds.
  */
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { StorefrontEvent } from '@recsys/contracts';
-import { buildServices, startServiceProcess, testNamespace } from '@recsys/testing';
-import { numberOption, report, round, withInfrastructure } from './bench-support';
+import { buildServices, testNamespace } from '@recsys/testing';
+import { figure, type BenchResult } from './bench-result';
+import {
+  median,
+  numberOption,
+  report,
+  round,
+  runBench,
+  startService,
+  withInfrastructure,
+} from './bench-support';
 
 const WRITE_KEY = 'bench-write-key-0123456789abcdef';
 
@@ -89,14 +99,72 @@ function sendBareTo(producer: Producer, topic: string) {
   };
 }
 
+interface Round {
+  collector: number;
+  bare: number;
+}
+
+/** One round: both senders over fresh events, in alternating order so neither always goes first. */
+async function measureRound(options: {
+  index: number;
+  count: number;
+  batchSize: number;
+  concurrency: number;
+  post: (batch: StorefrontEvent[]) => Promise<void>;
+  sendBare: (batch: StorefrontEvent[]) => Promise<void>;
+}): Promise<Round> {
+  const run = (send: (batch: StorefrontEvent[]) => Promise<void>) =>
+    timed(batchesOf(events(options.count), options.batchSize), options.concurrency, send);
+  if (options.index % 2 === 0) {
+    const collector = await run(options.post);
+    return { collector, bare: await run(options.sendBare) };
+  }
+  const bare = await run(options.sendBare);
+  return { collector: await run(options.post), bare };
+}
+
+function resultOf(rounds: Round[], size: BenchResult['size'], startedAt: string): BenchResult {
+  const collector = median(rounds.map((entry) => entry.collector));
+  const bare = median(rounds.map((entry) => entry.bare));
+  const ratio = median(rounds.map((entry) => entry.collector / entry.bare));
+  const perRound = rounds.map((entry) => round(entry.collector / entry.bare, 2)).join(', ');
+  return {
+    bench: 'ingest',
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    size,
+    figures: [
+      figure('ingest.collector.eventsPerSecond', 'collector ingest over HTTP', {
+        value: round(collector, 0),
+        unit: 'events/s',
+        note: 'collector in its own process; 202 only after Kafka acknowledged',
+      }),
+      figure('ingest.bare.eventsPerSecond', 'bare kafkajs producer, same events and broker', {
+        value: round(bare, 0),
+        unit: 'events/s',
+        note: 'idempotent, acks=-1, same batches and concurrency',
+      }),
+      figure('ingest.ratio', 'collector / bare kafkajs producer', {
+        value: round(ratio, 2),
+        unit: '×',
+        detail: `per round: ${perRound}`,
+        note: rounds.length === 1 ? 'one round' : `median of ${rounds.length} alternating rounds`,
+      }),
+    ],
+    notes: [],
+  };
+}
+
 async function main(): Promise<void> {
   const count = numberOption('events', 50_000);
   const batchSize = numberOption('batch', 100);
   const concurrency = numberOption('concurrency', 16);
+  const rounds = numberOption('rounds', 3);
+  const startedAt = new Date().toISOString();
   await buildServices(['collector']);
   await withInfrastructure(async ({ kafka: kafkaInfra, redis: redisInfra }) => {
     const env = collectorEnv(kafkaInfra.address, redisInfra.address);
-    const collector = await startServiceProcess({ name: 'collector', env });
+    const collector = await startService({ name: 'collector', env });
     const kafka = new Kafka({
       clientId: 'bench-bare',
       brokers: kafkaInfra.address.split(','),
@@ -114,15 +182,10 @@ async function main(): Promise<void> {
       const warmup = batchesOf(events(Math.min(2_000, count)), batchSize);
       await timed(warmup, concurrency, post);
       await timed(warmup, concurrency, sendBare);
-      const collectorRate = await timed(batchesOf(events(count), batchSize), concurrency, post);
-      const bareRate = await timed(batchesOf(events(count), batchSize), concurrency, sendBare);
-      report('bench-ingest', [
-        ['events per run', count],
-        ['batch size / concurrency', `${batchSize} / ${concurrency}`],
-        ['collector over HTTP (events/s)', round(collectorRate, 0)],
-        ['bare kafkajs producer (events/s)', round(bareRate, 0)],
-        ['collector / bare', round(collectorRate / bareRate, 2)],
-      ]);
+      const measured: Round[] = [];
+      for (let index = 0; index < rounds; index += 1)
+        measured.push(await measureRound({ index, count, batchSize, concurrency, post, sendBare }));
+      report(resultOf(measured, { events: count, batchSize, concurrency, rounds }, startedAt));
     } finally {
       await producer.disconnect();
       await collector.stop();
@@ -130,9 +193,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `bench:ingest failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench('ingest', main);

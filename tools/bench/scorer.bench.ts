@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scorer [-- --rate 500 --seconds 15 --users 3000 --items 3000]`
+ * `npm run bench:scorer [-- --rate 500 --seconds 15 --users 3000 --items 3000 --epochs 2 --json <file>]`
  * Scorer latency and throughput for top-10 from ≥ 100 candidates, as a storefront sees it (HTTP, the
  * scorer in its own process from the build output, a trained model served from the registry):
  *   1. seeds the feature store from a synthetic storefront (the preprocessor's own update plans and Lua
@@ -8,148 +8,99 @@
  *      answered, so a slow server cannot slow the offered rate) and reports p50/p95/p99 and the share of
  *      degraded answers;
  *   3. finds the closed-loop maximum (16 requests in flight) and reports req/s.
+ * Impressions are logged as in production (SCORER_LOG_IMPRESSIONS on).
  */
 import { performance } from 'node:perf_hooks';
-import type { StorefrontEvent, TrainingExampleV1 } from '@recsys/contracts';
-import { generateStorefront } from '@recsys/datasets';
 import {
   FeatureStore,
   RedisConnection,
   RedisModelRegistry,
   defaultFeatureStoreSettings,
 } from '@recsys/feature-store';
-import { pseudonymiseUserId, trainingExamplesOf, updatePlanOf } from '@recsys/features';
-import { ItemVocabulary, SequenceRanker, initialiseTensorflow } from '@recsys/model';
-import { buildServices, serviceEnv, startServiceProcess, testNamespace } from '@recsys/testing';
-import { numberOption, percentile, report, round, withInfrastructure } from './bench-support';
-
-const SECRET = 'bench-scorer-pseudonymisation-secret';
-const DAY_MS = 86_400_000;
-
-async function seedStore(
-  store: FeatureStore,
-  options: { users: number; items: number },
-): Promise<{ userIds: string[]; examples: TrainingExampleV1[] }> {
-  const storefront = generateStorefront({
-    seed: 3,
-    users: options.users,
-    items: options.items,
-    categories: 40,
-    days: 7,
-    loggedOutShare: 0,
-    startTime: new Date(Date.now() - 7 * DAY_MS - 3_600_000).toISOString(),
-  });
-  const examples: TrainingExampleV1[] = [];
-  let batch: StorefrontEvent[] = [];
-  const flush = async () => {
-    const plans = batch.map((event) => ({ event, plan: updatePlanOf(event) }));
-    const outcomes = await store.apply({ plans: plans.map(({ plan }) => ({ plan })) });
-    outcomes.forEach((outcome, index) => {
-      if (outcome.status !== 'applied' || outcome.snapshot === undefined) return;
-      const { event, plan } = plans[index]!;
-      examples.push(
-        ...trainingExamplesOf({ event, plan, snapshot: outcome.snapshot, qualityFlagged: false }),
-      );
-    });
-    batch = [];
-  };
-  for (const record of storefront.records()) {
-    if (record.kind === 'item') await store.upsertItem(record.item);
-    else batch.push({ ...record.event, userId: pseudonym(record.event.userId) });
-    if (batch.length >= 500) await flush();
-  }
-  await flush();
-  return { userIds: storefront.users.map((user) => user.userId), examples };
-}
-
-/** The collector would have pseudonymised the id; the scorer derives the same key to find the user. */
-function pseudonym(userId: string | undefined): string | undefined {
-  return userId === undefined ? undefined : pseudonymiseUserId(SECRET, userId);
-}
-
-async function trainAndPublish(
-  registry: RedisModelRegistry,
-  examples: TrainingExampleV1[],
-): Promise<{ version: string; backend: string; examplesPerSecond: number }> {
-  const { backend } = await initialiseTensorflow();
-  const labelled = examples.map((example) => ({
-    sequence: example.sequence,
-    itemId: example.itemId,
-    features: example.features,
-    label: example.label,
-  }));
-  const featureNames = Object.keys(examples[0]!.features).sort();
-  const ranker = SequenceRanker.create(
-    {
-      sequenceLength: 20,
-      embeddingDim: 32,
-      encoder: 'conv1d',
-      hiddenUnits: [64, 32],
-      learningRate: 0.003,
-      featureNames,
-    },
-    ItemVocabulary.fromExamples(labelled),
-  );
-  const summary = await ranker.fit(labelled, { epochs: 2, batchSize: 256 });
-  const version = `bench-${Date.now()}`;
-  const createdAt = new Date().toISOString();
-  const trainingWindow = { fromMs: 0, toMs: Date.now(), examples: labelled.length };
-  const stamped = ranker.withMetadata({
-    modelName: registry.modelName,
-    version,
-    featureSpecVersion: examples[0]!.featureSpecVersion,
-    trainingWindow,
-    metrics: {},
-    createdAt,
-  });
-  await stamped.save(registry, version);
-  await registry.register({
-    version,
-    kind: 'sequence_ranker',
-    createdAt,
-    featureSpecVersion: examples[0]!.featureSpecVersion,
-    metrics: {},
-    status: 'candidate',
-    trainingWindow,
-  });
-  await registry.promote(version, 'first_model');
-  return { version, backend, examplesPerSecond: summary.examplesPerSecond };
-}
+import { buildServices, serviceEnv, testNamespace } from '@recsys/testing';
+import { figure, type BenchResult } from './bench-result';
+import {
+  latencySummary,
+  numberOption,
+  report,
+  round,
+  runBench,
+  startService,
+  withInfrastructure,
+} from './bench-support';
+import {
+  BENCH_PSEUDONYMISATION_SECRET,
+  seedStore,
+  trainAndPublish,
+  type PublishedModel,
+} from './seeded-shop';
 
 interface Sample {
   ms: number;
   ok: boolean;
-  degraded: boolean;
-  considered: number;
+  /** What went wrong when not ok: `HTTP 503`, or the client's error code (e.g. a connect timeout). */
+  error: string | undefined;
+  /** Why the answer was served without the model's order (model late, feature store late…). */
+  degradedReason: string | undefined;
+  /** Candidates ranked; undefined for a fallback answer that ranked none. */
+  considered: number | undefined;
+  /** The scorer's own time for the request (its `timings.totalMs`), without HTTP and client. */
+  serverMs: number | undefined;
 }
 
 async function requestOnce(url: string): Promise<Sample> {
   const started = performance.now();
   try {
     const response = await fetch(url);
-    const body = (await response.json()) as { degraded?: boolean; candidatesConsidered?: number };
+    const body = (await response.json()) as {
+      degraded?: boolean;
+      degradedReason?: string;
+      candidatesConsidered?: number;
+      timings?: { totalMs?: number };
+    };
     return {
       ms: performance.now() - started,
       ok: response.status === 200,
-      degraded: body.degraded === true,
-      considered: body.candidatesConsidered ?? 0,
+      error: response.status === 200 ? undefined : `HTTP ${response.status}`,
+      degradedReason: body.degraded === true ? (body.degradedReason ?? 'unknown') : undefined,
+      considered: body.candidatesConsidered,
+      serverMs: body.timings?.totalMs,
     };
-  } catch {
-    return { ms: performance.now() - started, ok: false, degraded: false, considered: 0 };
+  } catch (error) {
+    return {
+      ms: performance.now() - started,
+      ok: false,
+      error: errorKind(error),
+      degradedReason: undefined,
+      considered: undefined,
+      serverMs: undefined,
+    };
   }
 }
 
-async function openLoop(urls: () => string, rate: number, seconds: number): Promise<Sample[]> {
-  const total = Math.round(rate * seconds);
+/** The undici code of a failed fetch (its cause), else the error's name. */
+function errorKind(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+/** Sends on schedule whatever the answers do; returns the samples and the answered rate. */
+async function openLoop(
+  urls: () => string,
+  load: Load,
+): Promise<{ samples: Sample[]; answeredPerSecond: number }> {
+  const total = Math.round(load.rate * load.seconds);
   const started = performance.now();
   const pending: Array<Promise<Sample>> = [];
   for (let index = 0; index < total; index += 1) {
-    const due = started + (index * 1_000) / rate;
+    const due = started + (index * 1_000) / load.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.push(requestOnce(urls()));
   }
-  return Promise.all(pending);
+  const samples = await Promise.all(pending);
+  return { samples, answeredPerSecond: (total * 1_000) / (performance.now() - started) };
 }
 
 async function closedLoop(urls: () => string, inFlight: number, seconds: number) {
@@ -165,18 +116,25 @@ async function closedLoop(urls: () => string, inFlight: number, seconds: number)
   return answered / seconds;
 }
 
+/** "12 ranker_timeout, 3 deadline_exceeded"; "none" when there is nothing to count. */
+function countsOf(values: ReadonlyArray<string | undefined>): string {
+  const counts = new Map<string, number>();
+  for (const value of values)
+    if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].map(([value, count]) => `${count} ${value}`).join(', ') || 'none';
+}
+
 function summarise(samples: Sample[]) {
-  const latencies = samples.map((sample) => sample.ms).sort((a, b) => a - b);
+  const considered = samples.flatMap((sample) => (sample.ok ? (sample.considered ?? []) : []));
   return {
-    p50: round(percentile(latencies, 50), 2),
-    p95: round(percentile(latencies, 95), 2),
-    p99: round(percentile(latencies, 99), 2),
+    latency: latencySummary(samples.map((sample) => sample.ms)),
+    server: latencySummary(samples.flatMap((sample) => sample.serverMs ?? [])),
     errors: samples.filter((sample) => !sample.ok).length,
-    degraded: samples.filter((sample) => sample.degraded).length,
-    meanCandidates: round(
-      samples.reduce((sum, sample) => sum + sample.considered, 0) / Math.max(1, samples.length),
-      0,
-    ),
+    degraded: countsOf(samples.map((sample) => sample.degradedReason)),
+    errorKinds: countsOf(samples.map((sample) => sample.error)),
+    unranked: samples.filter((sample) => sample.ok && sample.considered === undefined).length,
+    minCandidates: considered.length === 0 ? Number.NaN : Math.min(...considered),
+    meanCandidates: considered.reduce((sum, value) => sum + value, 0) / considered.length,
   };
 }
 
@@ -189,14 +147,78 @@ async function measure(scorerUrl: string, userIds: string[], load: Load) {
   let next = 0;
   const urls = () => `${scorerUrl}/v1/recommendations/${userIds[next++ % userIds.length]}?k=10`;
   await closedLoop(urls, 4, 3); // warm-up: JIT, connections, the model's first predictions
-  const open = summarise(await openLoop(urls, load.rate, load.seconds));
+  const { samples, answeredPerSecond } = await openLoop(urls, load);
   const maximum = await closedLoop(urls, 16, Math.min(10, load.seconds));
-  return { open, maximum };
+  return { open: summarise(samples), answeredPerSecond, maximum };
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+function latencyFigures(open: Measured['open'], rate: number) {
+  const at = `at ${rate} req/s offered`;
+  const ms = (value: number) => ({ value: round(value, 1), unit: 'ms' });
+  return [
+    figure('scorer.latency.p50', `scorer top-10 latency p50, ${at}`, {
+      ...ms(open.latency.p50),
+      note: `${open.latency.count} requests, open loop over HTTP`,
+    }),
+    figure('scorer.latency.p95', `scorer top-10 latency p95, ${at}`, ms(open.latency.p95)),
+    figure('scorer.latency.p99', `scorer top-10 latency p99, ${at}`, {
+      ...ms(open.latency.p99),
+      detail: `server-side p99 ${round(open.server.p99, 1)} ms`,
+      note: "client, HTTP and queueing included; server-side = the scorer's own timings",
+    }),
+  ];
+}
+
+function resultOf(input: {
+  measured: Measured;
+  load: Load;
+  size: BenchResult['size'];
+  model: PublishedModel;
+  startedAt: string;
+}): BenchResult {
+  const { open, answeredPerSecond, maximum } = input.measured;
+  return {
+    bench: 'scorer',
+    startedAt: input.startedAt,
+    finishedAt: new Date().toISOString(),
+    size: input.size,
+    figures: [
+      figure('scorer.offeredRate', 'scorer offered load (open loop)', {
+        value: input.load.rate,
+        unit: 'req/s',
+        detail: `answered ${round(answeredPerSecond, 0)} req/s`,
+      }),
+      ...latencyFigures(open, input.load.rate),
+      figure('scorer.errors', 'scorer errors (non-200 or no answer)', {
+        value: open.errors,
+        unit: 'requests',
+        detail: `${open.errorKinds}; degraded answers: ${open.degraded}`,
+      }),
+      figure('scorer.candidates.min', 'candidates ranked per request (minimum)', {
+        value: open.minCandidates,
+        unit: 'candidates',
+        detail: `mean ${round(open.meanCandidates, 0)}; ${open.unranked} fallback answers ranked none`,
+      }),
+      figure('scorer.maxThroughput', 'scorer max throughput, 16 in flight', {
+        value: round(maximum, 0),
+        unit: 'req/s',
+        note: 'closed loop; the load generator shares the cores',
+      }),
+    ],
+    notes: [`model ${input.model.version} (Conv1D) on ${input.model.backend}`],
+  };
 }
 
 async function main(): Promise<void> {
   const load = { rate: numberOption('rate', 500), seconds: numberOption('seconds', 15) };
-  const size = { users: numberOption('users', 3_000), items: numberOption('items', 3_000) };
+  const size = {
+    users: numberOption('users', 3_000),
+    items: numberOption('items', 3_000),
+    epochs: numberOption('epochs', 2),
+  };
+  const startedAt = new Date().toISOString();
   await buildServices(['scorer']);
   await withInfrastructure(async (infrastructure) => {
     const namespace = testNamespace('bench-scorer');
@@ -215,32 +237,23 @@ async function main(): Promise<void> {
     process.stderr.write(
       `seeded ${size.users} users, ${size.items} items; ${seeded.examples.length} examples\n`,
     );
-    const model = await trainAndPublish(new RedisModelRegistry(redis, 'ranker'), seeded.examples);
+    const model = await trainAndPublish(new RedisModelRegistry(redis, 'ranker'), {
+      examples: seeded.examples,
+      epochs: size.epochs,
+    });
     process.stderr.write(`trained ${model.version} on ${model.backend}\n`);
-    const scorer = await startServiceProcess({
+    const scorer = await startService({
       name: 'scorer',
       env: {
         ...serviceEnv(environment, namespace),
         LOG_LEVEL: 'warn',
-        SCORER_PSEUDONYMISATION_SECRET: SECRET,
+        SCORER_PSEUDONYMISATION_SECRET: BENCH_PSEUDONYMISATION_SECRET,
       },
       readyTimeoutMs: 60_000,
     });
     try {
-      const { open, maximum } = await measure(scorer.url, seeded.userIds, load);
-      report('bench-scorer', [
-        ['offered load (req/s)', load.rate],
-        ['duration (s)', load.seconds],
-        ['latency p50 (ms)', open.p50],
-        ['latency p95 (ms)', open.p95],
-        ['latency p99 (ms)', open.p99],
-        ['errors', open.errors],
-        ['degraded answers (model late → sources order)', open.degraded],
-        ['mean candidates ranked', open.meanCandidates],
-        ['max throughput, 16 in flight (req/s)', round(maximum, 0)],
-        ['model', `${model.version} (${model.backend})`],
-        ['catalogue', `${size.items} items, ${size.users} users`],
-      ]);
+      const measured = await measure(scorer.url, seeded.userIds, load);
+      report(resultOf({ measured, load, size: { ...size, ...load }, model, startedAt }));
     } finally {
       await scorer.stop();
       await redis.disconnect();
@@ -248,7 +261,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:scorer failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runBench('scorer', main);

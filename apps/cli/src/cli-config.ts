@@ -17,6 +17,10 @@ const cliEnvSchema = z.object({
   SCORER_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional(),
+  /** Preprocessor base URL used by `users` (erasure) when --preprocessor is not given. @default none */
+  PREPROCESSOR_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
   /** Bearer token for the admin endpoints (promote, rollback, experiments). @default none */
   ADMIN_TOKEN: z.string().min(16).optional(),
 });
@@ -26,6 +30,7 @@ export interface CliConfig {
   collectorWriteKey: string | undefined;
   trainerUrl: string | undefined;
   scorerUrl: string | undefined;
+  preprocessorUrl: string | undefined;
   adminToken: string | undefined;
 }
 
@@ -36,6 +41,7 @@ export function loadCliConfig(env?: EnvSource): CliConfig {
     collectorWriteKey: parsed.COLLECTOR_WRITE_KEY,
     trainerUrl: parsed.TRAINER_URL,
     scorerUrl: parsed.SCORER_URL,
+    preprocessorUrl: parsed.PREPROCESSOR_URL,
     adminToken: parsed.ADMIN_TOKEN,
   };
 }

@@ -8,6 +8,8 @@ import { generateCommand } from './commands/generate.command';
 import { importCommand } from './commands/import.command';
 import { modelsCommand } from './commands/models.command';
 import { replayCommand } from './commands/replay.command';
+import { topicsCommand } from './commands/topics.command';
+import { usersCommand } from './commands/users.command';
 import type { CliIo, Command } from './io';
 import { UsageError } from './usage';
 
@@ -17,6 +19,8 @@ const COMMANDS: readonly Command[] = [
   replayCommand,
   modelsCommand,
   experimentsCommand,
+  topicsCommand,
+  usersCommand,
 ];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -330,7 +330,13 @@ describe('collector over HTTP on a real broker', () => {
     expect(docs.status).toBe(200);
     const document = (await docs.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/events', '/v1/items']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/v1/events',
+      '/v1/items',
+    ]);
   });
 
   it('moves its Prometheus metrics with the requests it serves', async () => {

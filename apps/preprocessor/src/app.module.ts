@@ -13,7 +13,9 @@ import {
   type TopicSpec,
 } from '@recsys/kafka';
 import {
+  ADMIN_TOKEN,
   APP_CONFIG,
+  AdminGuard,
   HEALTH_INDICATORS,
   HealthController,
   MetricsModule,
@@ -23,7 +25,10 @@ import { CatalogConsumer } from './catalog/catalog.consumer';
 import { PREPROCESSOR_SERVICE_NAME, type PreprocessorConfig } from './config';
 import { EventsConsumer } from './events/events.consumer';
 import { ProcessEventsUseCase } from './events/process-events.usecase';
+import { OpsStatsWriter, opsStatsWriterProvider } from './ops-stats.writer';
 import { PreprocessorMetrics } from './preprocessor.metrics';
+import { ErasuresController } from './privacy/erasures.controller';
+import { privacyProviders } from './privacy/privacy.providers';
 
 function topicsToCreate(config: PreprocessorConfig): TopicSpec[] {
   if (!config.topics.create) return [];
@@ -34,6 +39,7 @@ function topicsToCreate(config: PreprocessorConfig): TopicSpec[] {
     { topic: 'catalog.items.v1', partitions },
     { topic: 'features.updated.v1', partitions },
     { topic: 'training.examples.v1', partitions },
+    { topic: 'privacy.erasures.v1', partitions: 1 },
   ];
 }
 
@@ -47,19 +53,24 @@ export class PreprocessorModule {
         MetricsModule.forRoot({ serviceName: PREPROCESSOR_SERVICE_NAME }),
         RedisModule.forRoot({ config: config.redis, featureStore: config.featureStore }),
       ],
-      controllers: [HealthController],
+      controllers: [ErasuresController, HealthController],
       providers: [
+        { provide: ADMIN_TOKEN, useValue: config.adminToken },
         { provide: APP_CONFIG, useValue: config },
+        AdminGuard,
         CatalogConsumer,
         EventsConsumer,
         PreprocessorMetrics,
+        opsStatsWriterProvider(config.quality),
+        ...privacyProviders(config),
         {
           provide: ProcessEventsUseCase,
-          inject: [FeatureStore, KafkaPublisher],
-          useFactory: (store: FeatureStore, publisher: KafkaPublisher) =>
+          inject: [FeatureStore, KafkaPublisher, OpsStatsWriter],
+          useFactory: (store: FeatureStore, publisher: KafkaPublisher, opsStats: OpsStatsWriter) =>
             new ProcessEventsUseCase({
               store,
               publisher,
+              opsStats,
               settings: {
                 service: PREPROCESSOR_SERVICE_NAME,
                 groupId: config.consumer.groupId,

@@ -1,6 +1,7 @@
 /** The preprocessor's settings, read once from the environment at start-up. */
 import { z } from 'zod';
 import {
+  adminEnvShape,
   defaultGroupIdOf,
   envBoolean,
   envInt,
@@ -27,6 +28,22 @@ const preprocessorEnvSchema = z
     ...redisEnvShape,
     ...httpEnvShape(3002),
     ...logEnvShape,
+    ...adminEnvShape,
+    /**
+     * The collector's pseudonymisation secret (COLLECTOR_PSEUDONYMISATION_SECRET): erasure requests name
+     * a shopper by storefront user id, stored under the collector's pseudonym. Unset: erasure by
+     * anonymousId only. Never logged. @default undefined
+     */
+    PREPROCESSOR_PSEUDONYMISATION_SECRET: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional(),
+    /**
+     * Keys the erasure subjects tombstones are stored and looked up by (the same value in the
+     * preprocessor, trainer and scorer). Unset: an unkeyed hash, for development only. Never logged.
+     * @default undefined
+     */
+    PRIVACY_TOMBSTONE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
      * Consumer group; instances with the same group share the partitions. Deployments that share a
      * cluster through KAFKA_TOPIC_PREFIX must not share groups either. @default "<prefix>.preprocessor"
@@ -102,6 +119,11 @@ const preprocessorEnvSchema = z
       lateAfterMs: env.PREPROCESSOR_LATE_AFTER_SECONDS * 1000,
     },
     trainingExamples: env.PREPROCESSOR_TRAINING_EXAMPLES,
+    adminToken: env.ADMIN_TOKEN,
+    privacy: {
+      pseudonymisationSecret: env.PREPROCESSOR_PSEUDONYMISATION_SECRET,
+      tombstoneSecret: env.PRIVACY_TOMBSTONE_SECRET,
+    },
     quality: {
       windowMs: env.PREPROCESSOR_QUALITY_WINDOW_SECONDS * 1000,
       thresholds: {
@@ -118,6 +140,7 @@ const preprocessorEnvSchema = z
       dedupeTtlSeconds: env.FEATURE_DEDUPE_TTL_SECONDS,
       userTtlSeconds: env.FEATURE_USER_TTL_SECONDS,
       negativeSamples: env.FEATURE_NEGATIVE_SAMPLES,
+      tombstoneSecret: env.PRIVACY_TOMBSTONE_SECRET,
     },
     topics: { create: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS },
   }));

@@ -1,5 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import {
+  defaultExperimentStoreSettings,
   ExperimentStore,
   RedisConnection,
   RedisModelRegistry,
@@ -18,6 +19,7 @@ import {
   type HealthIndicator,
 } from '@recsys/platform';
 import { SCORER_SERVICE_NAME, type ScorerConfig } from './config';
+import { DocsController } from './docs/docs.controller';
 import { ExperimentConclusion } from './experiments/experiment-conclusion.service';
 import { ExperimentsCache } from './experiments/experiments.cache';
 import { ExperimentsController } from './http/experiments.controller';
@@ -58,7 +60,11 @@ function storageProviders(config: ScorerConfig) {
     {
       provide: ExperimentStore,
       inject: [RedisConnection],
-      useFactory: (redis: RedisConnection) => new ExperimentStore(redis),
+      useFactory: (redis: RedisConnection) =>
+        new ExperimentStore(redis, {
+          ...defaultExperimentStoreSettings,
+          tombstoneSecret: config.tombstoneSecret,
+        }),
     },
     {
       provide: ModelCache,
@@ -85,6 +91,7 @@ export class ScorerModule {
         RedisModule.forRoot({ config: config.redis }),
       ],
       controllers: [
+        DocsController,
         HealthController,
         RecommendationsController,
         ExperimentsController,
@@ -113,7 +120,8 @@ export class ScorerModule {
             redis: RedisConnection,
           ): HealthIndicator[] => [
             kafkaHealthIndicator(client, publisher),
-            { name: 'redis', isHealthy: () => redis.isHealthy() },
+            // Without Redis the scorer serves its fallback list: report it, keep taking traffic.
+            { name: 'redis', isHealthy: () => redis.isHealthy(), critical: false },
           ],
         },
       ],

@@ -20,6 +20,20 @@ import {
 
 export const SCORER_SERVICE_NAME = 'scorer';
 
+/** A deadline the ranker's own timeout cannot fit in would serve every request from the fallback list. */
+function requireDeadlineAboveRankerTimeout(
+  env: { SCORER_REQUEST_DEADLINE_MS?: number | undefined; SCORER_RANKER_TIMEOUT_MS: number },
+  ctx: z.RefinementCtx,
+): void {
+  const deadline = env.SCORER_REQUEST_DEADLINE_MS;
+  if (deadline !== undefined && deadline <= env.SCORER_RANKER_TIMEOUT_MS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SCORER_REQUEST_DEADLINE_MS'],
+      message: `must be more than SCORER_RANKER_TIMEOUT_MS (${env.SCORER_RANKER_TIMEOUT_MS})`,
+    });
+}
+
 const scorerEnvSchema = z
   .object({
     ...kafkaEnvShape,
@@ -33,6 +47,11 @@ const scorerEnvSchema = z
      * pseudonym to find the user's features. Never logged.
      */
     SCORER_PSEUDONYMISATION_SECRET: z.string().min(16, 'must be at least 16 characters'),
+    /**
+     * The preprocessor's PRIVACY_TOMBSTONE_SECRET: A/B and offer attribution skip erased users' history.
+     * Unset: an unkeyed hash, for development only. Never logged. @default undefined
+     */
+    PRIVACY_TOMBSTONE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** @default "<prefix>.scorer" */
     SCORER_GROUP_ID: z
       .string()
@@ -40,6 +59,14 @@ const scorerEnvSchema = z
       .optional(),
     /** Time the ranker gets before the candidate sources' order is served instead. @default 50 */
     SCORER_RANKER_TIMEOUT_MS: envInt({ min: 1, max: 10_000 }).default(50),
+    /**
+     * Time a request gets to read the feature store and rank; past it (or while Redis is down) the
+     * fallback list is served, marked degraded. Must leave the ranker its time.
+     * @default 250, or SCORER_RANKER_TIMEOUT_MS + 200 when that is more
+     */
+    SCORER_REQUEST_DEADLINE_MS: envInt({ min: 10, max: 60_000 }).optional(),
+    /** How often the fallback list (non-personalised, kept in memory) is re-read. @default 30000 */
+    SCORER_FALLBACK_REFRESH_MS: envInt({ min: 500, max: 3_600_000 }).default(30_000),
     /** Candidates ranked per request. @default 200 */
     SCORER_MAX_CANDIDATES: envInt({ min: 10, max: 2_000 }).default(200),
     /** An item shown this many times without a click is not recommended again. @default 3 */
@@ -65,6 +92,7 @@ const scorerEnvSchema = z
     KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
   })
   .superRefine(requireSaslCredentials)
+  .superRefine(requireDeadlineAboveRankerTimeout)
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, SCORER_SERVICE_NAME),
     redis: redisConfigFrom(env),
@@ -72,6 +100,7 @@ const scorerEnvSchema = z
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     adminToken: env.ADMIN_TOKEN,
     pseudonymisationSecret: env.SCORER_PSEUDONYMISATION_SECRET,
+    tombstoneSecret: env.PRIVACY_TOMBSTONE_SECRET,
     groupId: env.SCORER_GROUP_ID ?? defaultGroupIdOf(env.KAFKA_TOPIC_PREFIX, SCORER_SERVICE_NAME),
     model: { name: env.MODEL_NAME, backend: env.MODEL_BACKEND, graceMs: env.SCORER_MODEL_GRACE_MS },
     recommendation: {
@@ -80,6 +109,9 @@ const scorerEnvSchema = z
       maxShownWithoutClick: env.SCORER_MAX_SHOWN_WITHOUT_CLICK,
     },
     itemCacheMs: env.SCORER_ITEM_CACHE_MS,
+    requestDeadlineMs:
+      env.SCORER_REQUEST_DEADLINE_MS ?? Math.max(250, env.SCORER_RANKER_TIMEOUT_MS + 200),
+    fallbackRefreshMs: env.SCORER_FALLBACK_REFRESH_MS,
     logImpressions: env.SCORER_LOG_IMPRESSIONS,
     experimentsRefreshMs: env.SCORER_EXPERIMENTS_REFRESH_MS,
     attribution: env.SCORER_ATTRIBUTION,

@@ -11,6 +11,7 @@ export class ScorerMetrics {
   private readonly model: Gauge<'version'>;
   private readonly swaps: Counter;
   private readonly attributed: Counter<'kind' | 'outcome'>;
+  private readonly armEvents: Counter<'experiment' | 'arm' | 'kind'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -50,6 +51,12 @@ export class ScorerMetrics {
       labelNames: ['kind', 'outcome'],
       registers,
     });
+    this.armEvents = new Counter({
+      name: 'scorer_experiment_events_total',
+      help: 'Impressions, clicks and purchases counted for an experiment arm (CTR = clicks / impressions).',
+      labelNames: ['experiment', 'arm', 'kind'],
+      registers,
+    });
   }
 
   served(sample: {
@@ -80,5 +87,13 @@ export class ScorerMetrics {
 
   attribution(kind: string, outcome: string): void {
     this.attributed.inc({ kind, outcome });
+  }
+
+  /** An event counted for an arm (experiments and arms are configured, so the labels stay few). */
+  countedForArm(
+    kind: 'impression' | 'click' | 'purchase',
+    arm: { experimentId: string; arm: string },
+  ): void {
+    this.armEvents.inc({ experiment: arm.experimentId, arm: arm.arm, kind });
   }
 }

@@ -15,6 +15,8 @@ import { TRAINER_SERVICE_NAME, type TrainerConfig } from './config';
 import { ModelsController } from './http/models.controller';
 import { TrainerMetrics } from './trainer.metrics';
 import { TrainerService } from './trainer.service';
+import { PrivacyController } from './window/privacy.controller';
+import { WindowErasures } from './window/window-erasures.service';
 
 function topicsToCreate(config: TrainerConfig) {
   if (!config.topics.create) return [];
@@ -23,6 +25,7 @@ function topicsToCreate(config: TrainerConfig) {
     { topic: 'training.examples.v1' as const, partitions },
     { topic: 'models.published.v1' as const, partitions: 1 },
     { topic: 'events.dlq.v1' as const, partitions },
+    { topic: 'privacy.erasures.v1' as const, partitions: 1 },
   ];
 }
 
@@ -36,7 +39,7 @@ export class TrainerModule {
         MetricsModule.forRoot({ serviceName: TRAINER_SERVICE_NAME }),
         RedisModule.forRoot({ config: config.redis }),
       ],
-      controllers: [HealthController, ModelsController],
+      controllers: [HealthController, ModelsController, PrivacyController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
@@ -50,6 +53,7 @@ export class TrainerModule {
           useFactory: (redis: RedisConnection) => new RedisModelRegistry(redis, config.model.name),
         },
         TrainerService,
+        WindowErasures,
         {
           provide: HEALTH_INDICATORS,
           inject: [KafkaClient, KafkaPublisher, RedisConnection, TrainerService],

@@ -90,6 +90,12 @@ const trainerEnvSchema = z
     TRAINER_VOCABULARY_SIZE: envInt({ min: 10, max: 2_000_000 }).default(50_000),
     /** Model versions whose artifacts are kept in the registry (the champion always is). @default 10 */
     TRAINER_KEEP_VERSIONS: envInt({ min: 2, max: 1_000 }).default(10),
+    /**
+     * Keys the erasure subjects of tombstones (the same value as the preprocessor's): the window drops
+     * erased users' examples. Unset: an unkeyed hash, for development only. Never logged.
+     * @default undefined
+     */
+    PRIVACY_TOMBSTONE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Create missing topics at start-up (dev); production uses the chart's job. @default true */
     KAFKA_CREATE_TOPICS: envBoolean.default(true),
     /** @default 3 */
@@ -128,6 +134,7 @@ const trainerEnvSchema = z
       keepVersions: env.TRAINER_KEEP_VERSIONS,
     },
     topics: { create: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS },
+    privacy: { tombstoneSecret: env.PRIVACY_TOMBSTONE_SECRET },
   }));
 
 export type TrainerConfig = z.output<typeof trainerEnvSchema>;

@@ -14,6 +14,8 @@ export class TrainerMetrics {
   private readonly speed: Gauge;
   private readonly quality: Gauge<'model' | 'metric'>;
   private readonly champion: Gauge<'version'>;
+  private readonly lastRun: Gauge<'status'>;
+  private readonly lastChallenger: Gauge<'version' | 'status'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -57,6 +59,18 @@ export class TrainerMetrics {
       labelNames: ['version'],
       registers,
     });
+    this.lastRun = new Gauge({
+      name: 'trainer_last_run_timestamp_seconds',
+      help: 'When the last training run of each result finished (Unix time).',
+      labelNames: ['status'],
+      registers,
+    });
+    this.lastChallenger = new Gauge({
+      name: 'trainer_last_challenger_info',
+      help: '1 for the version the last completed run trained, labelled promoted or rejected.',
+      labelNames: ['version', 'status'],
+      registers,
+    });
   }
 
   exampleReceived(outcome: AddOutcome, windowSize: number): void {
@@ -64,13 +78,14 @@ export class TrainerMetrics {
     this.window.set(windowSize);
   }
 
-  runFinished(result: CycleResult | 'failed', seconds: number): void {
+  runFinished(result: CycleResult | 'failed', seconds: number, nowMs = Date.now()): void {
     this.duration.observe(seconds);
-    if (result === 'failed' || result.status === 'skipped') {
-      this.runs.inc({ status: result === 'failed' ? 'failed' : 'skipped' });
-      return;
-    }
-    this.runs.inc({ status: result.status });
+    const status = result === 'failed' ? 'failed' : result.status;
+    this.lastRun.set({ status }, nowMs / 1000);
+    this.runs.inc({ status });
+    if (result === 'failed' || result.status === 'skipped') return;
+    this.lastChallenger.reset();
+    this.lastChallenger.set({ version: result.version, status: result.status }, 1);
     this.speed.set(result.trainingExamplesPerSecond);
     for (const [model, metrics] of Object.entries({
       challenger: result.challenger,

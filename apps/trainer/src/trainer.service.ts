@@ -13,11 +13,13 @@ import {
 import { RedisModelRegistry } from '@recsys/feature-store';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
+import { traceWork } from '@recsys/telemetry';
 import { TRAINER_SERVICE_NAME, type TrainerConfig } from './config';
 import { TrainerMetrics } from './trainer.metrics';
 import { RetrainScheduler } from './training/retrain-scheduler';
 import { TrainingCycle, type CycleResult } from './training/training-cycle.usecase';
 import { TrainingWindow } from './window/training-window';
+import { WindowErasures } from './window/window-erasures.service';
 
 const GROUP_RESET_ATTEMPTS = 5;
 
@@ -37,8 +39,9 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
     private readonly publisher: KafkaPublisher,
     readonly registry: RedisModelRegistry,
     private readonly metrics: TrainerMetrics,
+    private readonly erasures: WindowErasures,
   ) {
-    this.window = new TrainingWindow(config.window);
+    this.window = new TrainingWindow(config.window, erasures.excludes);
     this.cycle = new TrainingCycle({
       registry,
       settings: config.training,
@@ -75,6 +78,7 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.erasures.start(this.window);
     await this.rewindToWindowStart();
     await this.consumer.start();
     this.consuming = true;
@@ -88,8 +92,15 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
     await this.consumer.stop();
   }
 
-  /** Trains on the current window now (one run at a time) and returns what happened. */
+  /**
+   * Trains on the current window now (one run at a time) and returns what happened. A run is a trace of
+   * its own, carried by its models.published.v1 announcement to the scorers that load the model.
+   */
   async trainNow(): Promise<CycleResult> {
+    return traceWork('train ranker', () => this.runCycle(), { newTrace: true });
+  }
+
+  private async runCycle(): Promise<CycleResult> {
     const started = Date.now();
     const examples = this.window.snapshot();
     this.window.markTrained();

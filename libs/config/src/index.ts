@@ -1,3 +1,4 @@
 export * from './env-types';
 export * from './fragments';
 export * from './parse-config';
+export * from './observability';

@@ -58,6 +58,12 @@ export const errorCodes = {
   MODEL_ARTIFACTS_INVALID: { retriable: false },
   /** A ranker used after `dispose()`. */
   MODEL_DISPOSED: { retriable: false },
+  /** No erasure receipt with this request id. */
+  ERASURE_UNKNOWN: { retriable: false },
+  /** Erasing by storefront user id needs the collector's pseudonymisation secret, not configured here. */
+  PSEUDONYMISATION_UNCONFIGURED: { retriable: false },
+  /** PRIVACY_TOMBSTONE_SECRET differs from the one the stored tombstones were written with. */
+  TOMBSTONE_KEY_MISMATCH: { retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -10,6 +10,7 @@ import { modelPublishedV1Schema } from './messages/model-published.v1';
 import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
 import { recommendationResponseV1Schema } from './messages/recommendation-response.v1';
 import { trainingExampleV1Schema } from './messages/training-example.v1';
+import { userErasedV1Schema } from './messages/user-erased.v1';
 import { storefrontEventSchemas } from './storefront-event';
 
 export const contractSchemas = {
@@ -31,6 +32,7 @@ export const contractSchemas = {
   'model-published.v1': modelPublishedV1Schema,
   'recommendation-request.v1': recommendationRequestV1Schema,
   'recommendation-response.v1': recommendationResponseV1Schema,
+  'user-erased.v1': userErasedV1Schema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ContractName = keyof typeof contractSchemas;

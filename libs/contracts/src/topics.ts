@@ -11,6 +11,7 @@ import { modelPublishedV1Schema } from './messages/model-published.v1';
 import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
 import { recommendationResponseV1Schema } from './messages/recommendation-response.v1';
 import { trainingExampleV1Schema } from './messages/training-example.v1';
+import { userErasedV1Schema } from './messages/user-erased.v1';
 import { storefrontEventSchema } from './storefront-event';
 
 export const topics = {
@@ -28,6 +29,10 @@ export const topics = {
     key: 'userId, else anonymousId',
   },
   'recommendations.v1': { schema: recommendationResponseV1Schema, key: 'userId, else anonymousId' },
+  'privacy.erasures.v1': {
+    schema: userErasedV1Schema,
+    key: 'subject (keyed hash of the user key)',
+  },
 } as const satisfies Record<string, { schema: z.ZodType; key: string }>;
 
 export type TopicName = keyof typeof topics;

@@ -86,7 +86,12 @@ export function normalQuantile(p: number): number {
   return x - step / (1 + (x * step) / 2);
 }
 
+/** Smallest tail probability twoSidedZ resolves (z ≈ 37.05). */
+const MIN_TAIL = 1e-300;
+
 /** z such that a two-sided interval at level 1 − alpha is estimate ± z·se (1.96 for alpha 0.05). */
 export function twoSidedZ(alpha: number): number {
-  return normalQuantile(1 - alpha / 2);
+  // From the lower tail: 1 − alpha/2 rounds to 1 (z = ∞, and 0 × ∞ = NaN in intervals) for alpha below
+  // ~2e-16. Below 1e-300 (z ≈ 37) the refinement step overflows, and no test needs more anyway.
+  return -normalQuantile(Math.max(alpha / 2, MIN_TAIL));
 }

@@ -14,6 +14,9 @@ import {
 } from '@recsys/features';
 import { APPLY_BATCH_LUA, UPSERT_ITEM_LUA } from './lua/apply-batch.lua';
 import { featureKeys, utcDay } from './keys';
+import { toLuaJson } from './lua-json';
+import { ErasureSubjects } from './privacy/erasure-subjects';
+import { privacyKeys } from './privacy/privacy-keys';
 import { readItemHashes, readStoredUser, scoredPairs } from './reads';
 import type { RedisConnection } from './redis-connection';
 
@@ -24,6 +27,11 @@ export interface FeatureStoreSettings {
   userTtlSeconds: number;
   /** Negative items sampled per labelled event snapshot. @default 4 */
   negativeSamples: number;
+  /**
+   * PRIVACY_TOMBSTONE_SECRET: keys the erasure subjects the apply script looks tombstones up by (the
+   * same secret in every service). @default undefined (unkeyed: development only)
+   */
+  tombstoneSecret?: string;
 }
 
 export const defaultFeatureStoreSettings: FeatureStoreSettings = {
@@ -33,7 +41,8 @@ export const defaultFeatureStoreSettings: FeatureStoreSettings = {
 };
 
 export interface BatchToApply {
-  plans: Array<{ plan: UpdatePlan; offset?: string }>;
+  /** `receivedAtMs`: when the collector accepted the event (an erasure covers what it received before). */
+  plans: Array<{ plan: UpdatePlan; offset?: string; receivedAtMs?: number }>;
   /** `<group>:<topic>:<partition>` whose offset is stored with the batch. */
   offsetKey?: string;
   lastOffset?: string;
@@ -46,17 +55,23 @@ export type Snapshot = FeatureSnapshot;
 export type ApplyOutcome =
   | { status: 'applied'; snapshot?: Snapshot }
   | { status: 'duplicate' }
-  | { status: 'already_applied' };
+  | { status: 'already_applied' }
+  /** The user was erased: the event is part of the erased history (or consent is refused since). */
+  | { status: 'erased' };
 
 type RawItems = Array<[string, string[]]>;
 type RawSnapshot = [string[], string[], string[], string[], RawItems, RawItems];
-type RawResult = ['a', RawSnapshot?] | ['d'] | ['o'];
+type RawResult = ['a', RawSnapshot?] | ['d'] | ['o'] | ['e'];
 
 export class FeatureStore {
+  /** Names users by erasure subject: the apply script checks each event's tombstone. */
+  readonly subjects: ErasureSubjects;
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly settings: FeatureStoreSettings = defaultFeatureStoreSettings,
   ) {
+    this.subjects = new ErasureSubjects(settings.tombstoneSecret);
     redis.client.defineCommand('recsysApplyBatch', { numberOfKeys: 0, lua: APPLY_BATCH_LUA });
     redis.client.defineCommand('recsysUpsertItem', { numberOfKeys: 2, lua: UPSERT_ITEM_LUA });
   }
@@ -64,7 +79,7 @@ export class FeatureStore {
   /** Applies a batch in one atomic script run; returns one outcome per plan, in order. */
   async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
     if (batch.plans.length === 0 && batch.quality === undefined) return [];
-    const payload = JSON.stringify({
+    const payload = toLuaJson({
       dedupeTtl: this.settings.dedupeTtlSeconds,
       userTtl: this.settings.userTtlSeconds,
       neg: this.settings.negativeSamples,
@@ -73,11 +88,16 @@ export class FeatureStore {
       dq: batch.quality
         ? { window: String(batch.quality.windowStartMs), counts: batch.quality.counts }
         : undefined,
-      events: batch.plans.map(({ plan, offset }) => toScriptEvent(plan, offset)),
+      events: batch.plans.map((entry) => ({
+        ...toScriptEvent(entry.plan, entry.offset),
+        tk: this.subjects.subjectOf(entry.plan.userKey),
+        rt: entry.receivedAtMs,
+      })),
     });
     const prefix = `${this.redis.keyPrefix}${featureKeys.root}`;
+    const tombstones = `${this.redis.keyPrefix}${privacyKeys.tombstone('')}`;
     const raw = (await this.redis.run('apply feature batch', (client) =>
-      (client as unknown as ScriptClient).recsysApplyBatch(prefix, payload),
+      (client as unknown as ScriptClient).recsysApplyBatch(prefix, payload, tombstones),
     )) as RawResult[];
     return raw.map(toOutcome);
   }
@@ -165,7 +185,7 @@ export class FeatureStore {
 }
 
 interface ScriptClient {
-  recsysApplyBatch(prefix: string, payload: string): Promise<unknown>;
+  recsysApplyBatch(prefix: string, payload: string, tombstones: string): Promise<unknown>;
   recsysUpsertItem(key: string, ...args: string[]): Promise<number>;
 }
 
@@ -197,6 +217,7 @@ function toScriptEvent(plan: UpdatePlan, offset: string | undefined): Record<str
 function toOutcome(raw: RawResult): ApplyOutcome {
   if (raw[0] === 'd') return { status: 'duplicate' };
   if (raw[0] === 'o') return { status: 'already_applied' };
+  if (raw[0] === 'e') return { status: 'erased' };
   const captured = raw[1];
   if (captured === undefined) return { status: 'applied' };
   const [profile, categories, brands, sequence, items, negatives] = captured;

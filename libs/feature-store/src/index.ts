@@ -6,3 +6,5 @@ export * from './redis.module';
 export * from './model-registry';
 export * from './recommendation-reader';
 export * from './experiments';
+export * from './privacy';
+export * from './ops-stats';

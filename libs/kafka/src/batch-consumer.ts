@@ -10,6 +10,7 @@
  */
 import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
 import { AppError, isRetriable, type ErrorCode, type TopicName } from '@recsys/contracts';
+import { traceBatch } from '@recsys/telemetry';
 import { deadLetterMessage } from './dead-letter';
 import { groupConsumerConfig } from './group-settings';
 import { flattenHeaders } from './headers';
@@ -22,6 +23,10 @@ export interface RawMessage {
   offset: string;
   key: string | undefined;
   value: string;
+  /**
+   * The message's headers; its trace headers are those of the message's own processing span (a child of
+   * the producer's), so messages derived from it continue its trace: copy them with `traceHeadersOf`.
+   */
   headers: Record<string, string>;
   /** Broker append time (ms). */
   timestamp: number;
@@ -71,6 +76,11 @@ export class KafkaBatchConsumer {
       topic: this.client.topicName(this.options.topic),
       fromBeginning: this.options.fromBeginning ?? true,
     });
+    this.client.registerConsumerGroup({
+      groupId: this.options.groupId,
+      topic: this.options.topic,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
@@ -90,11 +100,29 @@ export class KafkaBatchConsumer {
     for (let start = 0; start < messages.length; start += size) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = messages.slice(start, start + size);
-      await this.handleChunk(chunk);
+      await this.traceChunk(payload.batch.partition, chunk);
       payload.resolveOffset(chunk[chunk.length - 1]!.offset);
       await payload.heartbeat();
       await payload.commitOffsetsIfNecessary();
     }
+  }
+
+  /** One `process <topic>` span per chunk, linked to its messages; one child span per message. */
+  private traceChunk(partition: number, chunk: RawMessage[]): Promise<void> {
+    const batch = {
+      topic: this.options.topic,
+      partition,
+      groupId: this.options.groupId,
+      messages: chunk,
+    };
+    return traceBatch(batch, (traceHeaders) =>
+      this.handleChunk(
+        chunk.map((message, index) => ({
+          ...message,
+          headers: { ...message.headers, ...traceHeaders[index] },
+        })),
+      ),
+    );
   }
 
   private async handleChunk(chunk: RawMessage[]): Promise<void> {

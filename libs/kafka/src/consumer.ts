@@ -18,6 +18,7 @@ import {
   type PayloadOf,
   type TopicName,
 } from '@recsys/contracts';
+import { traceMessage } from '@recsys/telemetry';
 import { deadLetterMessage, type DeadLetterInput } from './dead-letter';
 import { groupConsumerConfig } from './group-settings';
 import { flattenHeaders } from './headers';
@@ -72,6 +73,11 @@ export class KafkaTopicConsumer<T extends TopicName> {
       topic: this.client.topicName(this.options.topic),
       fromBeginning: this.options.fromBeginning ?? true,
     });
+    this.client.registerConsumerGroup({
+      groupId: this.options.groupId,
+      topic: this.options.topic,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     await this.consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
@@ -83,14 +89,24 @@ export class KafkaTopicConsumer<T extends TopicName> {
     await this.consumer.disconnect();
   }
 
-  private async processMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    const source = { topic, partition, offset: message.offset };
-    const decoded = this.decode(message, partition);
-    if ('deadLetter' in decoded) {
-      await this.deadLetter({ ...decoded.deadLetter, source });
-      return;
-    }
-    await this.handleWithRetries(decoded.message, source);
+  /** In a `process <topic>` span continuing the producer's trace (see libs/telemetry). */
+  private processMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const traced = {
+      topic: this.options.topic,
+      partition,
+      offset: message.offset,
+      headers: flattenHeaders(message.headers),
+      groupId: this.options.groupId,
+    };
+    return traceMessage(traced, async () => {
+      const source = { topic, partition, offset: message.offset };
+      const decoded = this.decode(message, partition);
+      if ('deadLetter' in decoded) {
+        await this.deadLetter({ ...decoded.deadLetter, source });
+        return;
+      }
+      await this.handleWithRetries(decoded.message, source);
+    });
   }
 
   private decode(

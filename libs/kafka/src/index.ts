@@ -6,3 +6,7 @@ export * from './publisher';
 export * from './kafka.module';
 export * from './batch-consumer';
 export * from './group-settings';
+export * from './topic-retention';
+export * from './header-tap';
+export * from './consumer-lag';
+export * from './group-lag';

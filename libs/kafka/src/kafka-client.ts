@@ -61,14 +61,32 @@ function forwardLog(logger: AdapterLogger, entry: LogEntry): void {
 
 const ENSURE_TOPICS_ATTEMPTS = 5;
 
+/** A consumer group this process consumes with, and how it starts without a committed offset. */
+export interface ConsumedGroup {
+  groupId: string;
+  topic: TopicName;
+  fromBeginning: boolean;
+}
+
 export class KafkaClient {
   readonly kafka: Kafka;
+  private readonly consumed = new Map<string, ConsumedGroup>();
 
   constructor(
     readonly config: KafkaConfig,
     readonly logger: AdapterLogger = silentLogger,
   ) {
     this.kafka = new Kafka(toKafkaJsConfig(config, logger));
+  }
+
+  /** Called by the platform's consumers when they start, so the service reports their lag. */
+  registerConsumerGroup(group: ConsumedGroup): void {
+    this.consumed.set(`${group.groupId}\u0000${group.topic}`, group);
+  }
+
+  /** The groups (and topics) this process consumes with. */
+  get consumedGroups(): ConsumedGroup[] {
+    return [...this.consumed.values()];
   }
 
   /** The physical name of a registry topic under this deployment's prefix. */

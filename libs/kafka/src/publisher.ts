@@ -11,6 +11,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import { AppError, headerNames, type PayloadOf, type TopicName } from '@recsys/contracts';
+import { tracePublish } from '@recsys/telemetry';
 import type { KafkaClient } from './kafka-client';
 
 export interface OutgoingMessage<T extends TopicName> {
@@ -41,12 +42,20 @@ export interface PublisherOptions {
   maxRequestBytes?: number;
 }
 
+/** Told about every publish Kafka acknowledged (metrics count messages by topic and dead-letter reason). */
+export type PublishListener = (
+  topic: TopicName,
+  messages: ReadonlyArray<OutgoingMessage<TopicName>>,
+) => void;
+
 interface PendingSend {
   topic: string;
   messages: Message[];
   bytes: number;
   resolve: (metadata: RecordMetadata[]) => void;
   reject: (error: unknown) => void;
+  /** Its caller was already told KAFKA_UNAVAILABLE (the send timeout passed): not sent any more. */
+  expired?: boolean;
 }
 
 /** Part of one or more sends that goes out as one produce request. */
@@ -70,6 +79,7 @@ export class KafkaPublisher {
   private sending: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
   private connected = false;
+  private readonly listeners: PublishListener[] = [];
 
   constructor(
     private readonly client: KafkaClient,
@@ -111,25 +121,53 @@ export class KafkaPublisher {
     return this.connected;
   }
 
+  /** Adds an observer of acknowledged publishes. */
+  onPublished(listener: PublishListener): void {
+    this.listeners.push(listener);
+  }
+
   /**
    * Publishes messages to one topic; resolves once all in-sync replicas acknowledged them. Calls arriving
-   * within the linger time share one produce request (order within a topic and key is kept).
+   * within the linger time share one produce request (order within a topic and key is kept). Each message
+   * carries the trace context of the publish (a `send <topic>` span in the caller's trace) unless it
+   * brings its own `traceparent`.
    */
   async publish<T extends TopicName>(
     topic: T,
     messages: OutgoingMessage<T>[],
   ): Promise<RecordMetadata[]> {
     if (messages.length === 0) return [];
+    const metadata = await tracePublish({ topic, messageCount: messages.length }, (traceHeaders) =>
+      this.enqueue(topic, messages, traceHeaders),
+    );
+    for (const listener of this.listeners) {
+      // Observers (metrics) never fail a publish Kafka acknowledged.
+      try {
+        listener(topic, messages);
+      } catch {
+        continue;
+      }
+    }
+    return metadata;
+  }
+
+  private enqueue<T extends TopicName>(
+    topic: T,
+    messages: OutgoingMessage<T>[],
+    traceHeaders: Record<string, string>,
+  ): Promise<RecordMetadata[]> {
     return new Promise<RecordMetadata[]>((resolve, reject) => {
-      const kafkaMessages = messages.map(toKafkaMessage);
+      const kafkaMessages = messages.map((message) => toKafkaMessage(message, traceHeaders));
       const bytes = kafkaMessages.reduce((sum, message) => sum + sizeOf(message), 0);
-      this.pending.push({
-        topic: this.client.topicName(topic),
-        messages: kafkaMessages,
-        bytes,
-        resolve,
-        reject,
-      });
+      this.pending.push(
+        this.withDeadline({
+          topic: this.client.topicName(topic),
+          messages: kafkaMessages,
+          bytes,
+          resolve,
+          reject,
+        }),
+      );
       this.pendingMessages += messages.length;
       this.pendingBytes += bytes;
       const full =
@@ -137,6 +175,33 @@ export class KafkaPublisher {
       if (full || this.lingerMs === 0) this.flush();
       else this.flushTimer ??= setTimeout(() => this.flush(), this.lingerMs);
     });
+  }
+
+  /**
+   * The send timeout bounds the caller's whole wait, queueing behind earlier requests included: while
+   * Kafka is away every request ahead runs into its own timeout, so a per-request bound alone would make
+   * the N-th caller wait N timeouts.
+   */
+  private withDeadline(send: PendingSend): PendingSend {
+    const { resolve, reject } = send;
+    const deadline = setTimeout(() => {
+      send.expired = true;
+      reject(
+        new AppError(
+          'KAFKA_UNAVAILABLE',
+          `Kafka did not acknowledge ${send.topic} within ${this.sendTimeoutMs} ms`,
+        ),
+      );
+    }, this.sendTimeoutMs);
+    send.resolve = (metadata) => {
+      clearTimeout(deadline);
+      resolve(metadata);
+    };
+    send.reject = (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    };
+    return send;
   }
 
   private flush(): void {
@@ -166,7 +231,9 @@ export class KafkaPublisher {
     request: ProduceRequest,
     state: { results: Map<PendingSend, RecordMetadata[]>; failed: Set<PendingSend> },
   ): Promise<void> {
-    const pieces = request.pieces.filter((piece) => !state.failed.has(piece.send));
+    const pieces = request.pieces.filter(
+      (piece) => !state.failed.has(piece.send) && piece.send.expired !== true,
+    );
     if (pieces.length === 0) return;
     const topicMessages = new Map<string, Message[]>();
     for (const { send, messages } of pieces) {
@@ -232,11 +299,14 @@ function pieceOf(request: ProduceRequest, send: PendingSend): { messages: Messag
   return piece;
 }
 
-function toKafkaMessage<T extends TopicName>(message: OutgoingMessage<T>): Message {
+function toKafkaMessage<T extends TopicName>(
+  message: OutgoingMessage<T>,
+  traceHeaders: Record<string, string>,
+): Message {
   return {
     key: message.key,
     value: JSON.stringify(message.value),
-    headers: { [headerNames.contentType]: 'application/json', ...message.headers },
+    headers: { [headerNames.contentType]: 'application/json', ...traceHeaders, ...message.headers },
   };
 }
 

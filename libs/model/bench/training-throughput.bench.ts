@@ -3,14 +3,21 @@
  * batch 256 (median of several timed epochs, after a warm-up), by the wall clock and per CPU-second of
  * the process (the machine is shared). Prints a table; asserts nothing.
  *
- *   SWC_NODE_PROJECT=tsconfig.json node -r @swc-node/register libs/model/bench/training-throughput.bench.ts \
- *     [--backends wasm,cpu] [--encoders pooling,conv1d,gru,lstm] [--items 5000] [--repeats 3]
+ *   npm run bench:trainer -- [--backends tensorflow,wasm,cpu] [--encoders pooling,conv1d,gru,lstm]
+ *     [--items 5000] [--repeats 3] [--scale 1] [--json <file>]
+ *
+ * A backend that cannot start here (tensorflow = @tensorflow/tfjs-node, an optional dependency) is
+ * reported as not available. `--scale 0.25` times a quarter of the batches (a smoke run). With `--json`
+ * the figures go to a file in the runner's format (`npm run bench` collects them, tools/bench/run-all.ts).
  *
  * The shape is the platform's: 50 items of history, 32-wide embedding and recurrent state, an MLP of
  * [64, 32] over 10 dense features. The cpu backend runs with our single-pass UnsortedSegmentSum (its
  * stock kernel is O(vocabulary × batch) per step).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { setBackend } from '@tensorflow/tfjs-core';
 import { initialiseTensorflow } from '../src/backend/initialise-tensorflow';
 import { registerCpuTrainingKernels } from '../src/kernels/register-training-kernels';
@@ -39,11 +46,11 @@ function examples(count: number, items: number): LabelledExample[] {
   }));
 }
 
-/** Batches per timed epoch: enough to smooth noise, few enough for the slow cells. */
-function batchesFor(encoder: SequenceEncoder, backend: string): number {
-  const recurrent = encoder === 'gru' || encoder === 'lstm';
-  if (backend === 'cpu') return recurrent ? 2 : 4;
-  return recurrent ? 8 : 40;
+/** Batches per timed epoch: enough to smooth noise, few enough for the slow cells; `scale` shrinks them. */
+function batchesFor(cell: { encoder: SequenceEncoder; backend: string; scale: number }): number {
+  const recurrent = cell.encoder === 'gru' || cell.encoder === 'lstm';
+  const full = cell.backend === 'cpu' ? (recurrent ? 2 : 4) : recurrent ? 8 : 40;
+  return Math.max(1, Math.round(full * cell.scale));
 }
 
 function median(values: number[]): number {
@@ -71,13 +78,16 @@ async function timedEpoch(ranker: SequenceRanker, data: LabelledExample[]): Prom
   return { wall: (steps * 1000) / wallMs, cpu: (steps * 1e6) / (cpu.user + cpu.system) };
 }
 
-async function measure(cell: {
+interface Cell {
   encoder: SequenceEncoder;
   backend: string;
   items: number;
   repeats: number;
-}): Promise<Throughput> {
-  const data = examples(BATCH * batchesFor(cell.encoder, cell.backend), cell.items);
+  scale: number;
+}
+
+async function measure(cell: Cell): Promise<Throughput> {
+  const data = examples(BATCH * batchesFor(cell), cell.items);
   const vocabulary = ItemVocabulary.fromCounts(
     Array.from({ length: cell.items }, (_, index): [string, number] => [`item-${index}`, 1]),
   );
@@ -101,36 +111,132 @@ async function measure(cell: {
   return { wall: median(runs.map((run) => run.wall)), cpu: median(runs.map((run) => run.cpu)) };
 }
 
+/** Why a backend cannot run here, or undefined when it can. */
+async function unavailable(backend: string): Promise<string | undefined> {
+  if (backend === 'tensorflow') {
+    try {
+      // Registers the 'tensorflow' backend when the native binding is installed (optional dependency).
+      createRequire(__filename)('@tensorflow/tfjs-node');
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      return `@tensorflow/tfjs-node did not load (${message})`;
+    }
+  }
+  try {
+    return (await setBackend(backend)) ? undefined : `setBackend('${backend}') failed`;
+  } catch (error) {
+    return String(error);
+  }
+}
+
+interface FigureOut {
+  id: string;
+  label: string;
+  value: number | null;
+  unit: string;
+  detail?: string;
+  note?: string;
+}
+
+function figureOf(cell: Cell, measured: Throughput): FigureOut {
+  return {
+    id: `trainer.${cell.backend}.${cell.encoder}.stepsPerSecond`,
+    label: `trainer ${cell.encoder} on ${cell.backend}, batch ${BATCH}`,
+    unit: 'steps/s',
+    // Three significant digits: the cpu backend's Conv1D runs well under 0.1 steps/s.
+    value: Number(measured.wall.toPrecision(3)),
+    detail: `${Math.round(measured.wall * BATCH)} examples/s; ${measured.cpu.toPrecision(3)} steps per CPU-second`,
+    note: `median of ${cell.repeats} timed epoch(s) of ${batchesFor(cell)} steps after a warm-up`,
+  };
+}
+
+/** One row for a backend that cannot run here, instead of one per encoder. */
+function unavailableFigure(backend: string, reason: string): FigureOut {
+  return {
+    id: `trainer.${backend}.available`,
+    label: `trainer on ${backend}`,
+    unit: 'steps/s',
+    value: null,
+    detail: `not available: ${reason}`,
+  };
+}
+
+const loadAverage = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+/** Writes the result in the shape of tools/bench/bench-result.ts (the runner of `npm run bench` reads it). */
+function writeResult(file: string, result: object): void {
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(resolve(file), `${JSON.stringify(result, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
-  const backends = option('backends', 'wasm,cpu').split(',');
+  const startedAt = new Date().toISOString();
+  const backends = option('backends', 'tensorflow,wasm,cpu').split(',');
   const encoders = option('encoders', sequenceEncoders.join(',')).split(',') as SequenceEncoder[];
   const items = Number(option('items', '5000'));
   const repeats = Number(option('repeats', '3'));
-  await initialiseTensorflow({ prefer: 'wasm', log: (message) => console.log(message) });
+  const scale = Number(option('scale', '1'));
+  const notes: string[] = [];
+  // Which backends run is decided per backend below; the start-up log's "skipped" part would mislead.
+  await initialiseTensorflow({
+    prefer: 'wasm',
+    log: (message) => notes.push(message.replace(/; skipped .*$/, '')),
+  });
   registerCpuTrainingKernels();
-  console.log(
+  notes.push(
     `batch ${BATCH}, sequence ${SEQUENCE_LENGTH}, embedding 32, MLP [64, 32], ${FEATURES.length} features, ${items} items`,
+    `load average at start ${loadAverage()}`,
   );
-  const load = (): string =>
-    loadavg()
-      .map((value) => value.toFixed(2))
-      .join(' ');
-  console.log(`load average at start ${load()}`);
+  console.log(notes.join('\n'));
   console.log('steps/s: wall clock (per CPU-second of this process)');
   console.log(['encoder', ...backends].join('\t'));
+  const problems = new Map<string, string | undefined>();
+  for (const backend of backends) problems.set(backend, await unavailable(backend));
+  const figures: FigureOut[] = [...problems].flatMap(([backend, problem]) =>
+    problem === undefined ? [] : [unavailableFigure(backend, problem)],
+  );
   for (const encoder of encoders) {
     const row: string[] = [encoder];
     for (const backend of backends) {
+      const cell = { encoder, backend, items, repeats, scale };
+      if (problems.get(backend) !== undefined) {
+        row.push('n/a');
+        continue;
+      }
       await setBackend(backend);
-      const { wall, cpu } = await measure({ encoder, backend, items, repeats });
-      row.push(`${wall.toFixed(1)} (${cpu.toFixed(1)})`);
+      const measured = await measure(cell);
+      figures.push(figureOf(cell, measured));
+      row.push(`${measured.wall.toPrecision(3)} (${measured.cpu.toPrecision(3)})`);
     }
     console.log(row.join('\t'));
   }
-  console.log(`load average at end ${load()}`);
+  notes.push(`load average at end ${loadAverage()}`);
+  console.log(notes[notes.length - 1]);
+  const json = option('json', '');
+  if (json !== '')
+    writeResult(json, {
+      bench: 'trainer',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      size: {
+        backends: backends.join(','),
+        encoders: encoders.join(','),
+        items,
+        repeats,
+        scale,
+        batch: BATCH,
+      },
+      figures,
+      notes,
+    });
 }
 
 main().catch((error: unknown) => {
   console.error(error);
+  // The last line is what `npm run bench` quotes.
+  console.error(`bench trainer failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 });

@@ -6,9 +6,18 @@
 import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, type HttpConfig, type LogLevel } from '@recsys/config';
+import {
+  ConfigError,
+  loadObservabilityConfig,
+  type HttpConfig,
+  type LogLevel,
+  type ObservabilityConfig,
+} from '@recsys/config';
+import { startTracing } from '@recsys/telemetry';
+import type { FastifyInstance } from 'fastify';
 import { AppErrorFilter } from './app-error.filter';
-import { createLogger } from './logger';
+import { answerClientError } from './client-error';
+import { configureLogHashing, createLogger, logProcessWarnings } from './logger';
 
 export interface HttpServiceDefinition<TConfig> {
   serviceName: string;
@@ -31,6 +40,15 @@ export async function createHttpApp<TConfig>(
     bodyLimit: definition.bodyLimitBytes?.(config) ?? 1024 * 1024,
     // Behind a load balancer the peer address is the proxy's; requests carry the client's.
     trustProxy: true,
+    // `__proto__` / `constructor.prototype` keys stay plain data instead of failing the whole body as
+    // "not JSON": every body is validated by strict zod schemas (and the collector's batch check), which
+    // refuse such an entry with a reason while the rest of a batch is accepted. No code merges bodies.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+    clientErrorHandler: answerClientError,
+    // Path ids are up to 128 characters (idSchema), percent-encoded up to 12 bytes each; the router's
+    // default (100) answered longer ones with its own 414 before any validation.
+    maxParamLength: 2_048,
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config), adapter, {
     logger: createLogger({
@@ -50,8 +68,10 @@ export async function runHttpService<TConfig>(
   definition: HttpServiceDefinition<TConfig>,
 ): Promise<void> {
   let config: TConfig;
+  let observability: ObservabilityConfig;
   try {
     config = definition.loadConfig();
+    observability = loadObservabilityConfig(definition.serviceName);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${definition.serviceName}: ${error.message}\n`);
@@ -59,7 +79,16 @@ export async function runHttpService<TConfig>(
     }
     throw error;
   }
+  configureLogHashing(observability.logHashKey);
+  logProcessWarnings();
+  const tracing = startTracing({
+    config: observability.tracing,
+    onDiagnostic: (message) => new Logger('tracing').warn(message),
+  });
   const app = await createHttpApp(definition, config);
+  // Closing the app (SIGTERM) exports the spans still buffered.
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  fastify.addHook('onClose', () => tracing.shutdown());
   const { http } = definition.settings(config);
   await app.listen({ host: http.host, port: http.port });
   new Logger(definition.serviceName).log(`listening on ${await app.getUrl()}`);

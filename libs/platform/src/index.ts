@@ -7,3 +7,5 @@ export * from './metrics';
 export * from './metrics.module';
 export * from './cors';
 export * from './admin-guard';
+export * from './metrics-kafka';
+export * from './metrics-dashboard';

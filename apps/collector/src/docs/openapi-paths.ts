@@ -1,21 +1,8 @@
 /** The operations of the collector's OpenAPI document: request bodies and every answer they can get. */
+import { componentRef as ref, errorResponse, jsonContent as json } from '@recsys/contracts';
 import type { OpenApiSettings } from './openapi';
 
 export const SECURITY_SCHEME = 'writeKey';
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const retryAfter = {
-  'Retry-After': {
-    description: 'Seconds to wait before retrying.',
-    required: true,
-    schema: { type: 'integer', minimum: 1 },
-  },
-};
-
-function errorResponse(description: string, headers?: Record<string, unknown>) {
-  return { description, content: json(ref('ErrorResponse')), ...(headers ? { headers } : {}) };
-}
 
 /** One entry, a JSON array of entries, or `{ <field>: [...] }`. */
 function batchBody(options: { entry: string; field: string; maxBatch: number }) {
@@ -58,11 +45,11 @@ function ingestResponses(noun: string, settings: OpenApiSettings) {
     '415': errorResponse('The body is not `application/json`.'),
     '429': errorResponse(
       `The storefront sent more than ${settings.rateLimit.eventsPerSecond} events and items per second (RATE_LIMITED).`,
-      retryAfter,
+      { retryAfter: true },
     ),
     '503': errorResponse(
       'Kafka did not acknowledge in time (KAFKA_UNAVAILABLE); nothing was accepted.',
-      retryAfter,
+      { retryAfter: true },
     ),
   };
 }

@@ -85,7 +85,13 @@ describe('buildOpenApiDocument', () => {
   });
 
   it('describes both endpoints with their bodies, every answer and the write-key scheme', () => {
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/events', '/v1/items']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/v1/events',
+      '/v1/items',
+    ]);
     for (const path of ['/v1/events', '/v1/items']) {
       const post = (document.paths[path] as { post: Record<string, unknown> }).post;
       expect(post['security']).toEqual([{ writeKey: [] }]);

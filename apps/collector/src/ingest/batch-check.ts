@@ -40,6 +40,9 @@ export interface CheckedBatch<TTopic extends IngestTopic> {
   deadLetters: OutgoingMessage<'events.dlq.v1'>[];
 }
 
+/** Deeper than any contract nests (strict schemas refuse deeper values anyway). */
+const MAX_KEY_SEARCH_DEPTH = 16;
+
 interface Refusal {
   index: number;
   value: unknown;
@@ -77,6 +80,19 @@ function checkOne<TValue, TTopic extends IngestTopic>(input: {
     const message = `${contract.noun} is larger than ${contract.maxBytes} bytes`;
     return { index, value, code: contract.codes.tooLarge, reason: 'too_large', message };
   }
+  const prototypeKey = prototypeKeyPath(value);
+  if (prototypeKey !== undefined) {
+    const message = `${contract.noun} has a __proto__ key`;
+    const issues = [{ path: prototypeKey, message: 'must not be __proto__' }];
+    return {
+      index,
+      value,
+      code: contract.codes.invalid,
+      reason: 'schema_violation',
+      message,
+      issues,
+    };
+  }
   const parsed = contract.schema.safeParse(value);
   if (!parsed.success) {
     return {
@@ -89,6 +105,22 @@ function checkOne<TValue, TTopic extends IngestTopic>(input: {
     };
   }
   input.checked.valid.push(contract.toMessage(parsed.data));
+  return undefined;
+}
+
+/**
+ * Where a value holds a `__proto__` key (JSON.parse keeps it as data): zod skips such keys in records, so
+ * the entry would be accepted with the key silently gone. Refusing it keeps "nothing silently dropped".
+ */
+function prototypeKeyPath(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value !== 'object' || value === null || path.length > MAX_KEY_SEARCH_DEPTH) return;
+  if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    return [...path, '__proto__'].join('.');
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    const found = prototypeKeyPath(inner, [...path, key]);
+    if (found !== undefined) return found;
+  }
   return undefined;
 }
 

@@ -3,7 +3,12 @@
  * the TypeScript types and the OpenAPI document's response schemas.
  */
 import { z } from 'zod';
-import { deadLetterReasons, errorCodeList, validationIssueSchema } from '@recsys/contracts';
+import {
+  deadLetterReasons,
+  errorCodeList,
+  httpErrorV1Schema,
+  validationIssueSchema,
+} from '@recsys/contracts';
 
 export const rejectedEntrySchema = z
   .strictObject({
@@ -27,21 +32,13 @@ export const ingestResultSchema = z
   .meta({ description: 'accepted + rejected.length = what the request held.' });
 export type IngestResult = z.infer<typeof ingestResultSchema>;
 
-export const errorSchema = z.strictObject({
-  /** A code from error-codes.ts, or HTTP_<status> for failures outside the platform's control. */
-  code: z.string(),
-  message: z.string(),
-  retriable: z.boolean(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
-
 /**
  * Every error body. A batch in which nothing was valid (400) also carries the per-entry result, so the
  * client sees every reason at once.
  */
 export const errorBodySchema = z
   .strictObject({
-    error: errorSchema,
+    error: httpErrorV1Schema,
     accepted: z.int().min(0).optional(),
     rejected: z.array(rejectedEntrySchema).optional(),
   })

@@ -25,6 +25,16 @@ export function pseudonymiseEvent(
 const MAX_DEPTH = 32;
 export const TOO_DEEP_MARKER = '[removed: nested deeper than the collector inspects]';
 
+/** Sets a field as data, even `__proto__` (an assignment would replace the copy's prototype instead). */
+function defineField(target: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(target, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 /** A copy of `value` with every `userId` pseudonymised (strings) or removed (anything else). */
 export function pseudonymiseUserIds(value: unknown, pseudonymise: Pseudonymiser): unknown {
   return walk(value, { pseudonymise, depth: 0 });
@@ -37,7 +47,7 @@ function walk(value: unknown, context: { pseudonymise: Pseudonymiser; depth: num
   if (Array.isArray(value)) return value.map((element) => walk(element, inner));
   const copy: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(value)) {
-    if (name !== 'userId') copy[name] = walk(field, inner);
+    if (name !== 'userId') defineField(copy, name, walk(field, inner));
     else if (typeof field === 'string') copy[name] = context.pseudonymise(field);
   }
   return copy;

@@ -45,7 +45,7 @@ export function decodeEventMessage(message: RawMessage, settings: DecodeSettings
     });
   }
   const event = normaliseEvent(parsed.data);
-  const receivedAtMs = event.receivedAt ? Date.parse(event.receivedAt) : message.timestamp;
+  const receivedAtMs = receivedAtOf(event, message, settings);
   const check = checkEventSemantics(event, { ...settings.checks, receivedAtMs });
   if (!check.ok) {
     return dead(message, {
@@ -58,6 +58,24 @@ export function decodeEventMessage(message: RawMessage, settings: DecodeSettings
     });
   }
   return { kind: 'event', message, event, receivedAtMs };
+}
+
+/**
+ * When the event reached the platform: its `receivedAt` (imports replay history with the original
+ * receipt time), but never later than the broker stored the message (plus the allowed skew). A message
+ * claiming a future receipt would otherwise pass the time checks with a matching future timestamp and
+ * write features dated years ahead.
+ */
+function receivedAtOf(
+  event: StorefrontEvent,
+  message: RawMessage,
+  settings: DecodeSettings,
+): number {
+  if (!event.receivedAt) return message.timestamp;
+  return Math.min(
+    Date.parse(event.receivedAt),
+    message.timestamp + settings.checks.maxFutureSkewMs,
+  );
 }
 
 function dead(message: RawMessage, deadLetter: DeadLetterInput): DecodedMessage {

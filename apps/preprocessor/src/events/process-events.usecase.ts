@@ -20,7 +20,9 @@ import {
   type UpdatePlan,
 } from '@recsys/features';
 import { deadLetterMessage, type OutgoingMessage, type RawMessage } from '@recsys/kafka';
+import { traceHeadersOf } from '@recsys/telemetry';
 import { decodeEventMessage, type DecodedMessage, type DecodeSettings } from './decode-event';
+import { newestAppliedEventMs, type OpsStatsRecorder } from '../ops-stats.writer';
 
 export interface PreprocessorPublisher {
   publish(topic: 'events.dlq.v1', messages: OutgoingMessage<'events.dlq.v1'>[]): Promise<unknown>;
@@ -54,12 +56,16 @@ export interface BatchSummary {
   skippedAsProcessed: number;
   applied: number;
   duplicates: number;
+  /** Events of erased users, skipped by the store (see FORMAT.md "Privacy (v1)"). */
+  erased: number;
   deadLetters: Array<{ reason: string }>;
   trainingExamples: number;
   late: number;
   verdict: QualityVerdict | undefined;
   /** Receipt → feature visible, per applied event (ms). */
   freshnessMs: number[];
+  /** Type and event time of each applied event (metrics: events/s by type, event time → features). */
+  appliedEvents?: Array<{ eventType: string; eventTimeMs: number }>;
 }
 
 interface Accepted {
@@ -77,17 +83,21 @@ export class ProcessEventsUseCase {
   private readonly publisher: PreprocessorPublisher;
   private readonly settings: ProcessingSettings;
   private readonly now: () => number;
+  private readonly opsStats: OpsStatsRecorder | undefined;
 
   constructor(options: {
     store: FeatureStorePort;
     publisher: PreprocessorPublisher;
     settings: ProcessingSettings;
     now?: () => number;
+    /** Status for the console (ops stats), told about every batch. */
+    opsStats?: OpsStatsRecorder;
   }) {
     this.store = options.store;
     this.publisher = options.publisher;
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
+    this.opsStats = options.opsStats;
   }
 
   async execute(messages: RawMessage[]): Promise<BatchSummary> {
@@ -119,17 +129,15 @@ export class ProcessEventsUseCase {
     const verdict =
       accepted.length > 0 || dead.length > 0 ? await this.verdictOf(windowStartMs) : undefined;
     const examples = this.examplesOf(accepted, outcomes, verdict?.flagged ?? false);
-    await this.publisher.publish(
-      'training.examples.v1',
-      examples.map((example) => ({ key: example.userKey, value: example })),
-    );
+    await this.publisher.publish('training.examples.v1', examples);
     await this.publisher.publish('features.updated.v1', this.noticesOf(accepted, outcomes));
     const visibleAt = this.now();
-    return {
+    const summary: BatchSummary = {
       received: messages.length,
       skippedAsProcessed: messages.length - fresh.length,
       applied: outcomes.filter((outcome) => outcome.status === 'applied').length,
       duplicates: outcomes.filter((outcome) => outcome.status === 'duplicate').length,
+      erased: outcomes.filter((outcome) => outcome.status === 'erased').length,
       deadLetters: dead.map((entry) => ({ reason: entry.deadLetter.reason })),
       trainingExamples: examples.length,
       late,
@@ -137,7 +145,12 @@ export class ProcessEventsUseCase {
       freshnessMs: accepted
         .filter((_, index) => outcomes[index]?.status === 'applied')
         .map((entry) => visibleAt - entry.receivedAtMs),
+      appliedEvents: accepted
+        .filter((_, index) => outcomes[index]?.status === 'applied')
+        .map(({ event, plan }) => ({ eventType: event.eventType, eventTimeMs: plan.timestampMs })),
     };
+    this.opsStats?.recordBatch(summary, newestAppliedEventMs(accepted, outcomes));
+    return summary;
   }
 
   /** Drops messages whose effects are already in the store (redelivery after a crash or rebalance). */
@@ -191,7 +204,11 @@ export class ProcessEventsUseCase {
     counts: { total: number; invalid: number; late: number };
   }): BatchToApply {
     return {
-      plans: input.accepted.map((entry) => ({ plan: entry.plan, offset: entry.message.offset })),
+      plans: input.accepted.map((entry) => ({
+        plan: entry.plan,
+        offset: entry.message.offset,
+        receivedAtMs: entry.receivedAtMs,
+      })),
       offsetKey: input.offsetKey,
       lastOffset: input.messages[input.messages.length - 1]!.offset,
       quality: { windowStartMs: input.windowStartMs, counts: input.counts },
@@ -209,16 +226,18 @@ export class ProcessEventsUseCase {
     accepted: Accepted[],
     outcomes: ApplyOutcome[],
     qualityFlagged: boolean,
-  ): TrainingExampleV1[] {
+  ): OutgoingMessage<'training.examples.v1'>[] {
     return accepted.flatMap((entry, index) => {
       const outcome = outcomes[index];
       if (outcome?.status !== 'applied' || outcome.snapshot === undefined) return [];
+      // Examples continue the trace of the event they come from (the batch consumer's per-message span).
+      const headers = traceHeadersOf(entry.message.headers);
       return trainingExamplesOf({
         event: entry.event,
         plan: entry.plan,
         snapshot: outcome.snapshot,
         qualityFlagged,
-      });
+      }).map((example: TrainingExampleV1) => ({ key: example.userKey, value: example, headers }));
     });
   }
 
@@ -229,7 +248,7 @@ export class ProcessEventsUseCase {
     const updatedAt = new Date(this.now()).toISOString();
     return accepted
       .filter((_, index) => outcomes[index]?.status === 'applied')
-      .map(({ event, plan }) => {
+      .map(({ event, plan, message }) => {
         const value: FeaturesUpdatedV1 = {
           schemaVersion: 1,
           eventId: event.eventId,
@@ -243,7 +262,7 @@ export class ProcessEventsUseCase {
           eventTimestamp: event.timestamp,
           updatedAt,
         };
-        return { key: event.eventId, value };
+        return { key: event.eventId, value, headers: traceHeadersOf(message.headers) };
       });
   }
 }
@@ -300,6 +319,7 @@ function emptySummary(): BatchSummary {
     skippedAsProcessed: 0,
     applied: 0,
     duplicates: 0,
+    erased: 0,
     deadLetters: [],
     trainingExamples: 0,
     late: 0,

@@ -64,6 +64,11 @@ export class AttributionConsumer implements OnApplicationBootstrap, OnApplicatio
         atMs,
       });
       this.metrics.attribution('impression', outcome.status);
+      if (outcome.status === 'counted')
+        this.metrics.countedForArm('impression', {
+          experimentId: event.experimentId,
+          arm: event.arm,
+        });
     } else if (event.eventType === 'recommendation_click') {
       const outcome = await this.store.recordClick({
         eventId: event.eventId,
@@ -72,6 +77,7 @@ export class AttributionConsumer implements OnApplicationBootstrap, OnApplicatio
         userKey,
       });
       this.metrics.attribution('click', outcome.status);
+      if (outcome.status === 'counted') this.metrics.countedForArm('click', outcome);
     } else if (event.eventType === 'purchase') {
       const outcome = await this.store.recordPurchase({
         eventId: event.eventId,
@@ -80,6 +86,8 @@ export class AttributionConsumer implements OnApplicationBootstrap, OnApplicatio
         atMs,
       });
       this.metrics.attribution('purchase', outcome.status);
+      if (outcome.status === 'recorded')
+        for (const arm of outcome.experiments) this.metrics.countedForArm('purchase', arm);
     }
     // Every other event type says nothing about an experiment arm.
   }

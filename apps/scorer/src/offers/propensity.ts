@@ -14,8 +14,9 @@ const ACTIVITY_HALF_LIFE_DAYS = 7;
 /** Visits of an active shopper while an offer is valid (about two weeks at two visits a week). */
 const VISITS_PER_OFFER = 4;
 
+/** A rate, so at most 1: more successes than trials happen (carts without a tracked view). */
 function smoothed(successes: number, trials: number, prior: number): number {
-  return (successes + PRIOR.strength * prior) / (trials + PRIOR.strength);
+  return Math.min(1, (successes + PRIOR.strength * prior) / (trials + PRIOR.strength));
 }
 
 export function purchasePropensity(user: UserFeatures): number {

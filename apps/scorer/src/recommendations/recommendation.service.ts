@@ -1,19 +1,30 @@
 /**
  * Serving one recommendation or re-ranking request: identity → consent → experiment arm → the arm's
  * ranker → the recommendation pipeline (libs/recommendation) → the response, logged as an impression.
- * HTTP and Kafka requests both come through here, so they behave the same.
+ * HTTP and Kafka requests both come through here, so they behave the same. Everything that reads Redis
+ * runs within the request deadline: when the feature store is down or slower than that, the answer is
+ * the fallback list (non-personalised, kept in memory), marked `degraded` with the reason.
  */
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { RecommendationResponseV1 } from '@recsys/contracts';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { AppError, type RecommendationResponseV1 } from '@recsys/contracts';
 import { RedisRecommendationReader } from '@recsys/feature-store';
 import { KafkaPublisher } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
 import {
+  FALLBACK_RANKED_BY,
+  MAX_K,
   recommend,
   recommendationSettingsOf,
   withItemCache,
   type RecommendationReader,
+  type RecommendedItem,
   rerank,
   type RecommendResult,
   type RecommendationSettings,
@@ -21,12 +32,16 @@ import {
   type RerankResult,
 } from '@recsys/recommendation';
 import type { ScorerConfig } from '../config';
-import { assignmentFor, type ArmAssignment } from '../experiments/arm-selection';
+import { assignmentFor, DEFAULT_ARM, type ArmAssignment } from '../experiments/arm-selection';
 import { ExperimentsCache } from '../experiments/experiments.cache';
+import { sourceOrderRanker } from '../models/fallback-rankers';
 import { ModelCache } from '../models/model-cache';
 import { ScorerMetrics } from '../scorer.metrics';
+import { FallbackList } from './fallback-list';
 import { userKeyOf, type RequestIdentity } from './identity';
 import { impressionEventOf } from './impression-event';
+import { readerUntil } from './reader-until';
+import { withinDeadline, type FallbackReason } from './within-deadline';
 
 export interface ServeRequest extends RequestIdentity {
   k: number;
@@ -57,12 +72,18 @@ export type ServedResponse = RecommendationResponseV1 & {
   timings?: Record<string, number>;
 };
 
+type Endpoint = 'recommend' | 'rank';
+
+/** Time the pipeline keeps after ranking to build its answer before the request deadline. */
+const ANSWER_MARGIN_MS = 20;
+
 @Injectable()
-export class RecommendationService {
+export class RecommendationService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('recommendations');
   private readonly settings: RecommendationSettings;
   /** The store reads of the pipeline, item hashes cached briefly (see SCORER_ITEM_CACHE_MS). */
   private readonly pipelineReader: RecommendationReader;
+  private readonly fallback: FallbackList;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: ScorerConfig,
@@ -74,13 +95,86 @@ export class RecommendationService {
   ) {
     this.settings = recommendationSettingsOf(config.recommendation);
     this.pipelineReader = withItemCache(reader, { ttlMs: config.itemCacheMs });
+    this.fallback = new FallbackList({
+      load: async () => (await this.nonPersonalised(MAX_K)).items,
+      refreshMs: config.fallbackRefreshMs,
+      log: (line) => this.logger.warn(line),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.fallback.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.fallback.stop();
   }
 
   async recommend(request: ServeRequest): Promise<ServedResponse> {
     const started = performance.now();
+    const computed = await withinDeadline(
+      this.recommendFromStore(request, Date.now() + this.config.requestDeadlineMs),
+      this.config.requestDeadlineMs,
+    );
+    if (computed.ok)
+      return this.answer({ request, ...computed.value, started, endpoint: 'recommend' });
+    const exclude = new Set([...(request.exclude ?? []), ...(request.context?.itemIds ?? [])]);
+    const items = this.fallback.pick(request.k, exclude);
+    if (items === undefined)
+      throw new AppError(
+        'REDIS_UNAVAILABLE',
+        `the feature store could not answer (${computed.reason}) and no fallback list was read yet`,
+      );
+    return this.fallbackAnswer({
+      request,
+      reason: computed.reason,
+      items,
+      started,
+      endpoint: 'recommend',
+    });
+  }
+
+  async rerank(request: RerankServeRequest): Promise<ServedResponse> {
+    const started = performance.now();
+    const computed = await withinDeadline(
+      this.rerankFromStore(request, Date.now() + this.config.requestDeadlineMs),
+      this.config.requestDeadlineMs,
+    );
+    if (computed.ok) return this.answer({ request, ...computed.value, started, endpoint: 'rank' });
+    // Without features the given order is the best there is.
+    const items = [...new Set(request.itemIds)].map((itemId, rank) => ({
+      itemId,
+      rank,
+      score: 0,
+      source: 'rerank',
+    }));
+    return this.fallbackAnswer({
+      request,
+      reason: computed.reason,
+      items,
+      started,
+      endpoint: 'rank',
+    });
+  }
+
+  /**
+   * What the pipeline gets of the request's time: reads refused once the deadline passed (readerUntil),
+   * and the ranker cut short in time for the sources' order (still personal) to beat the fallback list.
+   */
+  private budgetUntil(deadlineAtMs: number): { reader: RecommendationReader; deadlineMs: number } {
+    const rankerDeadlineMs = Date.now() + this.config.recommendation.rankerTimeoutMs;
+    return {
+      reader: readerUntil(this.pipelineReader, deadlineAtMs),
+      deadlineMs: Math.min(rankerDeadlineMs, deadlineAtMs - ANSWER_MARGIN_MS),
+    };
+  }
+
+  private async recommendFromStore(request: ServeRequest, deadlineAtMs: number) {
     const who = await this.resolve(request);
+    const { reader, deadlineMs } = this.budgetUntil(deadlineAtMs);
     const result = await recommend(
       {
+        deadlineMs,
         ...(who.userKey === undefined ? {} : { userKey: who.userKey }),
         k: request.k,
         personalization: who.personalization,
@@ -88,24 +182,69 @@ export class RecommendationService {
         ...(request.context === undefined ? {} : { context: request.context }),
         ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
       },
-      { reader: this.pipelineReader, ranker: who.assignment.ranker, settings: this.settings },
+      { reader, ranker: who.assignment.ranker, settings: this.settings },
     );
-    return this.answer({ request, who, result, started, endpoint: 'recommend' });
+    return { who, result };
   }
 
-  async rerank(request: RerankServeRequest): Promise<ServedResponse> {
-    const started = performance.now();
+  private async rerankFromStore(request: RerankServeRequest, deadlineAtMs: number) {
     const who = await this.resolve(request);
+    const { reader, deadlineMs } = this.budgetUntil(deadlineAtMs);
     const result = await rerank(
       {
+        deadlineMs,
         ...(who.userKey === undefined ? {} : { userKey: who.userKey }),
         itemIds: request.itemIds,
         personalization: who.personalization,
         ...(request.context === undefined ? {} : { context: request.context }),
       },
-      { reader: this.pipelineReader, ranker: who.assignment.ranker, settings: this.settings },
+      { reader, ranker: who.assignment.ranker, settings: this.settings },
     );
-    return this.answer({ request, who, result, started, endpoint: 'rank' });
+    return { who, result };
+  }
+
+  /** What anyone gets without a user: the fallback list's source (no shopper's data is read). */
+  private nonPersonalised(k: number): Promise<RecommendResult> {
+    return recommend(
+      { k, personalization: false, seed: 'fallback' },
+      { reader: this.pipelineReader, ranker: sourceOrderRanker, settings: this.settings },
+    );
+  }
+
+  /**
+   * The answer when the feature store could not give one in time. Not logged as an impression: the
+   * user's consent could not be read, and no experiment arm or model chose the list.
+   */
+  private fallbackAnswer(input: {
+    request: RequestIdentity & { requestId?: string };
+    reason: FallbackReason;
+    items: RecommendedItem[];
+    started: number;
+    endpoint: Endpoint;
+  }): ServedResponse {
+    const { request } = input;
+    const totalMs = performance.now() - input.started;
+    this.metrics.served({
+      endpoint: input.endpoint,
+      arm: DEFAULT_ARM,
+      degraded: true,
+      personalized: false,
+      seconds: totalMs / 1000,
+    });
+    return {
+      schemaVersion: 1,
+      requestId: request.requestId ?? randomUUID(),
+      ...(request.userId === undefined ? {} : { userId: request.userId }),
+      ...(request.anonymousId === undefined ? {} : { anonymousId: request.anonymousId }),
+      items: input.items,
+      modelVersion: FALLBACK_RANKED_BY.version,
+      arm: DEFAULT_ARM,
+      personalized: false,
+      generatedAt: new Date().toISOString(),
+      degraded: true,
+      degradedReason: input.reason,
+      timings: { totalMs },
+    };
   }
 
   private async resolve(
@@ -145,7 +284,7 @@ export class RecommendationService {
     };
     result: RecommendResult | RerankResult;
     started: number;
-    endpoint: 'recommend' | 'rank';
+    endpoint: Endpoint;
   }): ServedResponse {
     const { request, who, result } = input;
     const response: ServedResponse = {

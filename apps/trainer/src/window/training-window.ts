@@ -2,7 +2,8 @@
  * The trainer's bounded memory of recent training examples: newest by event time, at most `maxExamples`,
  * none older than `maxAgeMs` behind the newest. Kafka delivers at least once, so examples are kept by id
  * (a redelivery replaces, never duplicates). One feature-spec version at a time: when a newer version
- * arrives the older examples are dropped, because a model cannot mix vectors of two specs.
+ * arrives the older examples are dropped, because a model cannot mix vectors of two specs. Examples of
+ * erased users are refused on arrival (`exclude`) and purged when an erasure is announced.
  */
 import type { TrainingExampleV1 } from '@recsys/contracts';
 
@@ -14,7 +15,10 @@ export interface WindowSettings {
 
 const SWEEP_EVERY = 1_000;
 
-export type AddOutcome = 'added' | 'replaced' | 'flagged' | 'stale_spec' | 'too_old';
+export type AddOutcome = 'added' | 'replaced' | 'flagged' | 'stale_spec' | 'too_old' | 'erased';
+
+/** True for an example that must not be trained on (its user was erased). */
+export type ExampleExclusion = (example: TrainingExampleV1) => boolean;
 
 export class TrainingWindow {
   private readonly examples = new Map<string, TrainingExampleV1>();
@@ -23,7 +27,10 @@ export class TrainingWindow {
   private addedSinceMark = 0;
   private addsSinceSweep = 0;
 
-  constructor(private readonly settings: WindowSettings) {}
+  constructor(
+    private readonly settings: WindowSettings,
+    private readonly exclude: ExampleExclusion = () => false,
+  ) {}
 
   get size(): number {
     return this.examples.size;
@@ -40,6 +47,7 @@ export class TrainingWindow {
 
   add(example: TrainingExampleV1): AddOutcome {
     if (this.settings.excludeFlagged && example.qualityFlagged) return 'flagged';
+    if (this.exclude(example)) return 'erased';
     if (this.specVersion !== undefined && example.featureSpecVersion < this.specVersion) {
       return 'stale_spec';
     }
@@ -61,6 +69,24 @@ export class TrainingWindow {
     return [...this.examples.values()].sort(
       (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),
     );
+  }
+
+  /** Removes the examples `matches` selects; returns how many left. */
+  purge(matches: ExampleExclusion): number {
+    let purged = 0;
+    for (const [id, example] of this.examples) {
+      if (!matches(example)) continue;
+      this.examples.delete(id);
+      purged += 1;
+    }
+    return purged;
+  }
+
+  /** How many examples `matches` selects. */
+  count(matches: ExampleExclusion): number {
+    let counted = 0;
+    for (const example of this.examples.values()) if (matches(example)) counted += 1;
+    return counted;
   }
 
   markTrained(): void {

@@ -8,15 +8,21 @@ import { idSchema } from '../common';
 import { deviceTypes, eventContextSchema } from '../envelope';
 
 /** Request ids become impression event ids (`imp-<requestId>`), which are at most 128 characters. */
-const requestIdSchema = idSchema.refine((value) => value.length <= 120, 'at most 120 characters');
+export const requestIdSchema = idSchema.refine(
+  (value) => value.length <= 120,
+  'at most 120 characters',
+);
 const placementSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.:-]');
 const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
 
-/** A comma-separated list of ids in a query string. */
-const idList = (max: number) =>
+/**
+ * A comma-separated list of ids in a query string, at most `maxChars` long: the whole request line and
+ * headers must fit the HTTP server's 16 KiB, so a longer list is refused with a reason (use POST /v1/rank).
+ */
+const idList = (max: number, maxChars = max * 129) =>
   z
     .string()
-    .max(max * 129)
+    .max(maxChars)
     .transform((value) => value.split(',').filter((part) => part.length > 0))
     .pipe(z.array(idSchema).max(max));
 
@@ -31,7 +37,7 @@ export const recommendationQueryV1Schema = z.strictObject({
   /** The page's category path, levels separated by `>` (e.g. `Shoes > Trail`). */
   category: z.string().min(1).max(512).optional(),
   /** Items never to return (already on the page). */
-  exclude: idList(200).optional(),
+  exclude: idList(200, 8_192).optional(),
   device: z.enum(deviceTypes).optional(),
   /** IANA time zone of the shopper, for hour-of-day features. */
   timeZone: z.string().max(64).optional(),
@@ -68,11 +74,18 @@ export const offerRequestV1Schema = z.strictObject({
   campaignId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.:-]'),
   /** Storefront user ids to choose from. */
   userIds: z.array(idSchema).min(1).max(10_000),
-  budget: z.strictObject({
-    maxCoupons: z.int().min(0).max(1_000_000),
-    couponCost: z.number().finite().min(0).optional(),
-    maxSpend: z.number().finite().min(0).optional(),
-  }),
+  budget: z
+    .strictObject({
+      maxCoupons: z.int().min(0).max(1_000_000),
+      couponCost: z.number().finite().min(0).optional(),
+      /** A cap on expected spend is in the coupons' currency: it needs `couponCost`. */
+      maxSpend: z.number().finite().min(0).optional(),
+    })
+    .refine((budget) => budget.maxSpend === undefined || budget.couponCost !== undefined, {
+      message: 'maxSpend needs couponCost',
+      path: ['maxSpend'],
+    })
+    .meta({ dependentRequired: { maxSpend: ['couponCost'] } }),
   /** Share of eligible users held out (no coupon) to measure the uplift. @default 0.1 */
   holdoutShare: z.number().min(0).max(0.5).default(0.1),
 });

@@ -18,6 +18,11 @@ export interface ExperimentStoreSettings {
   offerWindowMs: number;
   /** Newest exposures (impressions and offer decisions) kept per user for attribution. @default 200 */
   maxExposuresPerUser: number;
+  /**
+   * PRIVACY_TOMBSTONE_SECRET (the preprocessor's): an erased user's impressions, purchases and offer
+   * decisions of their erased history are not recorded. @default undefined (unkeyed: development only)
+   */
+  tombstoneSecret?: string;
 }
 
 export const defaultExperimentStoreSettings: ExperimentStoreSettings = {
@@ -36,6 +41,8 @@ export interface ImpressionRecord {
   userKey: string;
   itemIds: readonly string[];
   atMs: number;
+  /** When the collector accepted the event (an erasure covers what it received before). */
+  receivedAtMs?: number;
 }
 
 export type ImpressionOutcome =
@@ -45,7 +52,9 @@ export type ImpressionOutcome =
   /** The experiment is not running (unknown, draft, stopped or concluded): nothing counted. */
   | { status: 'not_running' }
   /** The arm is not one of the running experiment's arms. */
-  | { status: 'unknown_arm' };
+  | { status: 'unknown_arm' }
+  /** The user was erased and the impression is part of the erased history: nothing recorded. */
+  | { status: 'erased' };
 
 export interface ClickRecord {
   eventId: string;
@@ -71,10 +80,14 @@ export interface PurchaseRecord {
   /** In the reporting currency (convert before calling); stored in hundredths. */
   revenue: number;
   atMs: number;
+  /** When the collector accepted the event (an erasure covers what it received before). */
+  receivedAtMs?: number;
 }
 
 export type PurchaseOutcome =
   | { status: 'duplicate' }
+  /** The user was erased and the purchase is part of the erased history: nothing recorded. */
+  | { status: 'erased' }
   | {
       status: 'recorded';
       experiments: Array<{ experimentId: string; arm: string; newConversion: boolean }>;
@@ -93,7 +106,9 @@ export interface OfferDecisionRecord {
 export type OfferDecisionOutcome =
   | { status: 'recorded' }
   /** A decision for this campaign and user exists already; the first one stands. */
-  | { status: 'duplicate'; group: OfferGroup; propensityBucket: number };
+  | { status: 'duplicate'; group: OfferGroup; propensityBucket: number }
+  /** The user was erased and still refuses personalisation (or the decision predates the erasure). */
+  | { status: 'erased' };
 
 /** Counters of one arm as stored: the report's counters plus all clicks and all purchases. */
 export interface StoredArmCounters extends ArmCounters {
@@ -122,7 +137,7 @@ type RawReply = Array<string | number | Array<string | number>>;
 export function impressionOutcome(raw: RawReply): ImpressionOutcome {
   const status = raw[0];
   if (status === 'counted') return { status, newUser: raw[1] === 1 };
-  if (status === 'duplicate' || status === 'unknown_arm') return { status };
+  if (status === 'duplicate' || status === 'unknown_arm' || status === 'erased') return { status };
   return { status: 'not_running' };
 }
 
@@ -143,7 +158,7 @@ export function clickOutcome(raw: RawReply): ClickOutcome {
 }
 
 export function purchaseOutcome(raw: RawReply): PurchaseOutcome {
-  if (raw[0] === 'duplicate') return { status: 'duplicate' };
+  if (raw[0] === 'duplicate' || raw[0] === 'erased') return { status: raw[0] };
   const entries = raw
     .slice(1)
     .filter((entry): entry is Array<string | number> => Array.isArray(entry));
@@ -167,7 +182,7 @@ export function purchaseOutcome(raw: RawReply): PurchaseOutcome {
 }
 
 export function offerDecisionOutcome(raw: RawReply): OfferDecisionOutcome {
-  if (raw[0] === 'recorded') return { status: 'recorded' };
+  if (raw[0] === 'recorded' || raw[0] === 'erased') return { status: raw[0] };
   const [group, bucket] = String(raw[1]).split('|');
   return { status: 'duplicate', group: group as OfferGroup, propensityBucket: Number(bucket) };
 }

@@ -11,6 +11,9 @@ import {
   type ExperimentStatus,
   experimentSchema,
 } from '@recsys/experiments';
+import { toLuaJson } from '../lua-json';
+import { ErasureSubjects } from '../privacy/erasure-subjects';
+import { privacyKeys } from '../privacy/privacy-keys';
 import type { RedisConnection } from '../redis-connection';
 import {
   type ClickOutcome,
@@ -56,17 +59,21 @@ const MAX_WRITE_ATTEMPTS = 10;
 type RawReply = Array<string | number | Array<string | number>>;
 interface ScriptClient {
   recsysExpWriteDefinition(...args: string[]): Promise<number>;
-  recsysExpImpression(prefix: string, payload: string): Promise<RawReply>;
-  recsysExpClick(prefix: string, payload: string): Promise<RawReply>;
-  recsysExpPurchase(prefix: string, payload: string): Promise<RawReply>;
-  recsysExpOfferDecision(prefix: string, payload: string): Promise<RawReply>;
+  recsysExpImpression(prefix: string, payload: string, tombstones: string): Promise<RawReply>;
+  recsysExpClick(prefix: string, payload: string, tombstones: string): Promise<RawReply>;
+  recsysExpPurchase(prefix: string, payload: string, tombstones: string): Promise<RawReply>;
+  recsysExpOfferDecision(prefix: string, payload: string, tombstones: string): Promise<RawReply>;
 }
 
 export class ExperimentStore {
+  /** Names users by erasure subject: erased users' history is not recorded (FORMAT.md "Privacy"). */
+  private readonly subjects: ErasureSubjects;
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly settings: ExperimentStoreSettings = defaultExperimentStoreSettings,
   ) {
+    this.subjects = new ErasureSubjects(settings.tombstoneSecret);
     const define = (name: string, lua: string) =>
       redis.client.defineCommand(name, { numberOfKeys: 0, lua });
     define('recsysExpWriteDefinition', WRITE_DEFINITION_LUA);
@@ -160,19 +167,22 @@ export class ExperimentStore {
 
   /** Counts an impression once per request id, and its user once per arm. */
   async recordImpression(impression: ImpressionRecord): Promise<ImpressionOutcome> {
-    const raw = await this.runScript('record impression', (client, prefix) =>
+    const raw = await this.runScript('record impression', (client, prefix, tombstones) =>
       client.recsysExpImpression(
         prefix,
-        JSON.stringify({
+        toLuaJson({
           req: impression.requestId,
           exp: impression.experimentId,
           arm: impression.arm,
           user: impression.userKey,
+          tk: this.subjects.subjectOf(impression.userKey),
           items: impression.itemIds.join('\n'),
           at: Math.trunc(impression.atMs),
+          rt: impression.receivedAtMs,
           reqTtl: this.settings.requestTtlSeconds,
           ...this.exposureLimits(),
         }),
+        tombstones,
       ),
     );
     return impressionOutcome(raw);
@@ -180,15 +190,16 @@ export class ExperimentStore {
 
   /** Counts a click once per event id, for the arm that served its request. */
   async recordClick(click: ClickRecord): Promise<ClickOutcome> {
-    const raw = await this.runScript('record click', (client, prefix) =>
+    const raw = await this.runScript('record click', (client, prefix, tombstones) =>
       client.recsysExpClick(
         prefix,
-        JSON.stringify({
+        toLuaJson({
           id: click.eventId,
           req: click.requestId,
           item: click.itemId,
           dedupeTtl: this.settings.dedupeTtlSeconds,
         }),
+        tombstones,
       ),
     );
     return clickOutcome(raw);
@@ -196,18 +207,21 @@ export class ExperimentStore {
 
   /** Attributes a purchase (once per event id) to the arms and offers the user saw within the windows. */
   async recordPurchase(purchase: PurchaseRecord): Promise<PurchaseOutcome> {
-    const raw = await this.runScript('record purchase', (client, prefix) =>
+    const raw = await this.runScript('record purchase', (client, prefix, tombstones) =>
       client.recsysExpPurchase(
         prefix,
-        JSON.stringify({
+        toLuaJson({
           id: purchase.eventId,
           user: purchase.userKey,
+          tk: this.subjects.subjectOf(purchase.userKey),
           at: Math.trunc(purchase.atMs),
+          rt: purchase.receivedAtMs,
           cents: Math.round(purchase.revenue * REVENUE_SCALE),
           window: this.settings.attributionWindowMs,
           offerWindow: this.settings.offerWindowMs,
           dedupeTtl: this.settings.dedupeTtlSeconds,
         }),
+        tombstones,
       ),
     );
     return purchaseOutcome(raw);
@@ -223,17 +237,19 @@ export class ExperimentStore {
 
   /** Logs who was offered a coupon or held out (first decision per campaign and user stands). */
   async recordOfferDecision(decision: OfferDecisionRecord): Promise<OfferDecisionOutcome> {
-    const raw = await this.runScript('record offer decision', (client, prefix) =>
+    const raw = await this.runScript('record offer decision', (client, prefix, tombstones) =>
       client.recsysExpOfferDecision(
         prefix,
-        JSON.stringify({
+        toLuaJson({
           campaign: decision.campaignId,
           user: decision.userKey,
+          tk: this.subjects.subjectOf(decision.userKey),
           group: decision.group,
           bucket: decision.propensityBucket,
           at: Math.trunc(decision.atMs),
           ...this.exposureLimits(),
         }),
+        tombstones,
       ),
     );
     return offerDecisionOutcome(raw);
@@ -254,10 +270,13 @@ export class ExperimentStore {
 
   private async runScript(
     description: string,
-    call: (client: ScriptClient, prefix: string) => Promise<RawReply>,
+    call: (client: ScriptClient, prefix: string, tombstones: string) => Promise<RawReply>,
   ): Promise<RawReply> {
     const prefix = `${this.redis.keyPrefix}${experimentKeys.root}`;
-    return this.redis.run(description, (client) => call(client as unknown as ScriptClient, prefix));
+    const tombstones = `${this.redis.keyPrefix}${privacyKeys.tombstone('')}`;
+    return this.redis.run(description, (client) =>
+      call(client as unknown as ScriptClient, prefix, tombstones),
+    );
   }
 
   private async modify(id: string, plan: (current: Experiment) => Plan): Promise<DefinitionChange> {

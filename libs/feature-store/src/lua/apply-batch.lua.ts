@@ -2,13 +2,15 @@
  * Applies a batch of update plans atomically (one script run) and at most once per event id. Key shapes
  * follow FORMAT.md; `P` is the connection prefix + `fs:v1:` because ioredis' keyPrefix does not reach keys
  * built inside a script. Returns one entry per event: `a` applied, `d` duplicate event id, `o` already
- * applied per the stored offset; applied events with `snap` set also return the state before them.
+ * applied per the stored offset, `e` erased user (tombstone, see FORMAT.md "Privacy (v1)"); applied
+ * events with `snap` set also return the state before them. ARGV[3] is the tombstone key stem.
  * Data-quality counts sent with the batch are added to its window, plus the duplicates and
  * unknown-item events (no catalogue entry) the script itself found.
  */
 export const APPLY_BATCH_LUA = `
 local P = ARGV[1]
 local batch = cjson.decode(ARGV[2])
+local TOMB = ARGV[3]
 local USER_WINDOWS = {{'1h', 3600000}, {'24h', 86400000}, {'30d', 2592000000}}
 local ITEM_WINDOWS = {{'1h', 3600000}, {'24h', 86400000}}
 local USER_WINDOWED = {view = true, search = true, cart = true, purchase = true}
@@ -28,6 +30,34 @@ local function int(value) return string.format('%d', value) end
 local function user_key(user, suffix) return P .. '{u:' .. user .. '}:' .. suffix end
 local function item_key(id) return P .. '{i:' .. id .. '}:p' end
 local function covis_key(id) return P .. '{i:' .. id .. '}:cv' end
+
+-- Tombstones of erased users, read once per subject (e.tk, a keyed hash of e.u) and batch.
+local tombstones = {}
+local function tombstone_of(subject)
+  if tombstones[subject] == nil then
+    local t = redis.call('HMGET', TOMB .. subject, 'at', 'optout')
+    tombstones[subject] = t[1] and {at = tonumber(t[1]), optout = t[2] == '1'} or false
+  end
+  return tombstones[subject]
+end
+
+-- An erased user's event is skipped when it happened or was received at or before the erasure; after
+-- it, while the refusal of personalisation carried by the tombstone (or stated since) stands. An event
+-- stating consent updates what the tombstone carries.
+local function erased(e)
+  local t = e.tk and tombstone_of(e.tk)
+  if not t then return false end
+  if e.ts <= t.at or (e.rt or e.ts) <= t.at then return true end
+  if e.pz ~= nil and (not e.pz) ~= t.optout then
+    t.optout = not e.pz
+    redis.call('HSET', TOMB .. e.tk, 'optout', t.optout and '1' or '0')
+  end
+  -- A history begun after the erasure keeps the refusal too, so the scorer stops personalising.
+  if t.optout and redis.call('EXISTS', user_key(e.u, 'p')) == 1 then
+    redis.call('HSET', user_key(e.u, 'p'), 'optout', '1')
+  end
+  return t.optout
+end
 
 -- Adds one event at ts to decayed counters (one read, one write for all windows).
 local function decay_update(key, behaviour, ts, windows)
@@ -218,6 +248,8 @@ local results = {}
 for _, e in ipairs(batch.events) do
   if e.o and tonumber(e.o) <= stored_offset then
     table.insert(results, {'o'})
+  elseif erased(e) then
+    table.insert(results, {'e'})
   elseif not redis.call('SET', P .. 'seen:' .. e.id, '1', 'NX', 'EX', batch.dedupeTtl) then
     duplicates = duplicates + 1
     table.insert(results, {'d'})

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../infrastructure/local-processes';
 
 const run = promisify(execFile);
 
-export const ALL_SERVICES = ['collector', 'preprocessor', 'trainer', 'scorer'] as const;
+export const ALL_SERVICES = ['collector', 'preprocessor', 'trainer', 'scorer', 'console'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 /** Set by the e2e global setup once it built the services: suites then start them as they are. */
@@ -42,8 +42,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface ServiceProcess {
-  name: ServiceName;
+export interface ServiceProcess<N extends ServiceName = ServiceName> {
+  name: N;
   url: string;
   child: ChildProcess;
   /** Resolves with the exit code (or null when killed by a signal). */
@@ -53,14 +53,16 @@ export interface ServiceProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-export interface StartServiceOptions {
-  name: ServiceName;
+export interface StartServiceOptions<N extends ServiceName = ServiceName> {
+  name: N;
   env: Record<string, string>;
   /** @default 30000 */
   readyTimeoutMs?: number;
 }
 
-export async function startServiceProcess(options: StartServiceOptions): Promise<ServiceProcess> {
+export async function startServiceProcess<N extends ServiceName>(
+  options: StartServiceOptions<N>,
+): Promise<ServiceProcess<N>> {
   const port = await freePort();
   const main = join(REPO_ROOT, 'dist/apps', options.name, 'apps', options.name, 'src/main.js');
   const child = spawn(process.execPath, [main], {
@@ -81,7 +83,7 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  const service: ServiceProcess = {
+  const service: ServiceProcess<N> = {
     name: options.name,
     url: `http://127.0.0.1:${port}`,
     child,

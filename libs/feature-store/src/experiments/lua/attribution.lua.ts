@@ -3,7 +3,9 @@
  * Every script takes `P` (connection prefix + `exp:v1:`, because ioredis' keyPrefix does not reach keys
  * built inside a script) and one JSON payload, and is idempotent: a redelivered event or a command
  * ioredis re-sends after a reconnect finds its marker (request key, `seen:` marker, decision field,
- * set member) and changes nothing.
+ * set member) and changes nothing. ARGV[3] is the tombstone key stem (FORMAT.md "Privacy (v1)"): the
+ * calls that record a user (impression, purchase, offer decision) carry the user's erasure subject `tk`
+ * and skip the user's erased history, like the preprocessor's apply script.
  */
 const PRELUDE = `
 local P = ARGV[1]
@@ -13,6 +15,16 @@ local function exp_key(id, suffix) return P .. '{e:' .. id .. '}:' .. suffix end
 local function offer_key(id, suffix) return P .. '{o:' .. id .. '}:' .. suffix end
 local function exposures_key(user) return P .. '{u:' .. user .. '}:x' end
 local function is_running(id) return redis.call('HEXISTS', P .. 'running', id) == 1 end
+
+-- True for an erased user's event at or before the erasure (by event or receipt time), or while the
+-- refusal of personalisation the tombstone carries stands.
+local function erased_history(at, received)
+  if not (ARGV[3] and e.tk) then return false end
+  local t = redis.call('HMGET', ARGV[3] .. e.tk, 'at', 'optout')
+  if not t[1] then return false end
+  local erased_at = tonumber(t[1])
+  return at <= erased_at or (received or at) <= erased_at or t[2] == '1'
+end
 
 -- Adds an exposure (or offer decision) to the user's attribution index, keeps only what a purchase can
 -- still be attributed to (newer than the newest entry minus keep_ms, at most cap entries).
@@ -31,6 +43,7 @@ end
  * newUser (1/0)}`, `{'duplicate'}` (request already counted), `{'not_running'}` or `{'unknown_arm'}`.
  */
 export const RECORD_IMPRESSION_LUA = `${PRELUDE}
+if erased_history(e.at, e.rt) then return {'erased'} end
 local request = P .. 'req:' .. e.req
 if redis.call('EXISTS', request) == 1 then return {'duplicate'} end
 local arms = redis.call('HGET', P .. 'running', e.exp)
@@ -85,6 +98,7 @@ return {'counted', r[1], r[2], first}
  * newConversion}...}`.
  */
 export const RECORD_PURCHASE_LUA = `${PRELUDE}
+if erased_history(e.at, e.rt) then return {'erased'} end
 local seen = P .. 'seen:' .. e.id
 if not redis.call('SET', seen, '1', 'NX', 'EX', e.dedupeTtl) then return {'duplicate'} end
 local oldest = e.at - math.max(e.window, e.offerWindow)
@@ -121,6 +135,7 @@ return result
  * wins: returns `{'recorded'}` or `{'duplicate', '<group>|<bucket>|<atMs>'}`.
  */
 export const RECORD_OFFER_DECISION_LUA = `${PRELUDE}
+if erased_history(e.at) then return {'erased'} end
 local decisions = offer_key(e.campaign, 'd')
 local value = e.group .. '|' .. int(e.bucket) .. '|' .. int(e.at)
 if redis.call('HSETNX', decisions, e.user, value) == 0 then

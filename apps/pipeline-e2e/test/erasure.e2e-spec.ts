@@ -1,0 +1,375 @@
+/**
+ * Erasure of one shopper, black box, every service in its own process on real Kafka and Redis: a
+ * synthetic storefront replayed through the collector gives the shopper features, training examples
+ * and personalised recommendations; `recsys users erase` (the CLI, against the preprocessor's API)
+ * removes them and prints the receipt; Redis holds nothing of the shopper but the tombstone; the
+ * trainer purges their examples at once, trains without them, and leaves them out when it rebuilds its
+ * window from Kafka after a restart (the topic still holds them); the shopper's events sent again,
+ * and a rebuild of the whole feature store from Kafka, never re-create their features; another
+ * shopper is untouched throughout.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  erasureReceiptV1Schema,
+  physicalTopicName,
+  type ErasureReceiptV1,
+  type StorefrontEvent,
+} from '@recsys/contracts';
+import { generateStorefront, replayRecords } from '@recsys/datasets';
+import { ErasureSubjects, FeatureStore, RedisConnection, privacyKeys } from '@recsys/feature-store';
+import { pseudonymiseUserId } from '@recsys/features';
+import { KafkaClient } from '@recsys/kafka';
+import {
+  REPO_ROOT,
+  buildServices,
+  integrationEnvironment,
+  readTopic,
+  runServiceCommand,
+  serviceEnv,
+  startServiceProcess,
+  testKafkaConfig,
+  testNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@recsys/testing';
+
+const run = promisify(execFile);
+const SECRET = 'e2e-erasure-pseudonymisation-secret';
+const TOMBSTONES = 'e2e-erasure-tombstone-secret-0123';
+const WRITE_KEY = 'e2e-erasure-write-key-0123456789';
+const ADMIN = 'e2e-erasure-admin-token-0123456789';
+const DAY_MS = 86_400_000;
+
+const storefront = generateStorefront({
+  seed: 23,
+  users: 30,
+  items: 150,
+  categories: 8,
+  days: 3,
+  sessionsPerUserPerDay: 1.5,
+  loggedOutShare: 0,
+  startTime: new Date(Date.now() - 3 * DAY_MS - 3_600_000).toISOString(),
+});
+const events = [...storefront.records()].flatMap((record) =>
+  record.kind === 'event' ? [record.event] : [],
+);
+
+/** The two busiest shoppers: one is erased, the other must not notice. */
+function busiestShoppers(): [string, string] {
+  const counts = new Map<string, number>();
+  for (const event of events)
+    if (event.userId) counts.set(event.userId, (counts.get(event.userId) ?? 0) + 1);
+  const [first, second] = [...counts].sort((a, b) => b[1] - a[1]).map(([userId]) => userId);
+  return [first!, second!];
+}
+
+describe('erasure of one shopper, end to end', () => {
+  const environment = integrationEnvironment();
+  const namespace = testNamespace('e2e-erasure');
+  const shared = {
+    ...serviceEnv(environment, namespace),
+    LOG_LEVEL: 'warn',
+    KAFKA_TOPIC_PARTITIONS: '3',
+    ADMIN_TOKEN: ADMIN,
+    PRIVACY_TOMBSTONE_SECRET: TOMBSTONES,
+  };
+  const env = {
+    collector: {
+      ...shared,
+      COLLECTOR_WRITE_KEYS: JSON.stringify([
+        { storefront: 'e2e', key: WRITE_KEY, allowedOrigins: [] },
+      ]),
+      COLLECTOR_PSEUDONYMISATION_SECRET: SECRET,
+      COLLECTOR_RATE_LIMIT_EVENTS_PER_SECOND: '1000000',
+    },
+    // A storefront's history replayed at once is not late data: don't flag it as such.
+    preprocessor: {
+      ...shared,
+      PREPROCESSOR_PSEUDONYMISATION_SECRET: SECRET,
+      PREPROCESSOR_LATE_AFTER_SECONDS: '2592000',
+      PREPROCESSOR_SESSION_TIMEOUT_MS: '6000',
+    },
+    trainer: {
+      ...shared,
+      TRAINER_MIN_EXAMPLES: '200',
+      TRAINER_RETRAIN_AFTER_EXAMPLES: '10000000',
+      TRAINER_RETRAIN_INTERVAL_SECONDS: '604800',
+      TRAINER_ENCODER: 'pooling',
+      TRAINER_EPOCHS: '1',
+      TRAINER_EMBEDDING_DIM: '8',
+    },
+    scorer: {
+      ...shared,
+      SCORER_PSEUDONYMISATION_SECRET: SECRET,
+      SCORER_LOG_IMPRESSIONS: 'false',
+      SCORER_ATTRIBUTION: 'false',
+      SCORER_KAFKA_REQUESTS: 'false',
+    },
+  };
+  const redis = new RedisConnection({
+    url: environment.redisUrl,
+    keyPrefix: namespace.redisKeyPrefix,
+    connectTimeoutMs: 2_000,
+  });
+  const store = new FeatureStore(redis);
+  const kafka = new KafkaClient(testKafkaConfig(environment.kafkaBrokers, namespace, 'e2e'));
+  const services: Partial<
+    Record<'collector' | 'preprocessor' | 'trainer' | 'scorer', ServiceProcess>
+  > = {};
+  const [erased, other] = busiestShoppers();
+  const erasedKey = pseudonymiseUserId(SECRET, erased);
+  const otherKey = pseudonymiseUserId(SECRET, other);
+  const subject = new ErasureSubjects(TOMBSTONES).subjectOf(erasedKey);
+  const erasedEvents = events.filter((event) => event.userId === erased);
+  const topic = (name: Parameters<typeof physicalTopicName>[0]) =>
+    physicalTopicName(name, namespace.topicPrefix);
+
+  const start = async (name: keyof typeof services) => {
+    services[name] = await startServiceProcess({ name, env: env[name], readyTimeoutMs: 90_000 });
+  };
+
+  beforeAll(async () => {
+    await buildServices(['collector', 'preprocessor', 'trainer', 'scorer']);
+    // The CLI is no service: built here, for this suite only.
+    await run('npx', ['nx', 'run', 'cli:build', '--output-style=static'], {
+      cwd: REPO_ROOT,
+      timeout: 300_000,
+    });
+    await redis.connect();
+    for (const name of ['collector', 'preprocessor', 'trainer', 'scorer'] as const)
+      await start(name);
+  }, 600_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(services).map((service) => service?.stop()));
+    await redis.disconnect();
+  });
+
+  async function cli(args: string[]): Promise<string> {
+    const { stdout } = await run(
+      process.execPath,
+      [join(REPO_ROOT, 'dist/apps/cli/apps/cli/src/main.js'), ...args],
+      {
+        // The CLI reads only these: node is started by its absolute path, so no PATH is needed.
+        env: {
+          PREPROCESSOR_URL: services.preprocessor!.url,
+          ADMIN_TOKEN: ADMIN,
+        },
+        timeout: 120_000,
+      },
+    );
+    return stdout;
+  }
+
+  async function json<T>(service: keyof typeof services, path: string, init: RequestInit = {}) {
+    const response = await fetch(`${services[service]!.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${ADMIN}`, ...init.headers },
+    });
+    const body = (await response.json()) as T;
+    if (!response.ok)
+      throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  const keysOf = async (userKey: string) =>
+    (await redis.scanKeys('*')).filter((key) => key.includes(userKey));
+
+  interface SubjectInWindow {
+    windowExamples: number;
+    erasedHistoryExamples: number;
+    erasedAt: string | null;
+  }
+  const inWindow = () => json<SubjectInWindow>('trainer', `/v1/privacy/subjects/${subject}`);
+  const windowSize = async () =>
+    (await json<{ window: { examples: number } }>('trainer', '/v1/models')).window.examples;
+  const personalised = async (userId: string) =>
+    (await json<{ personalized: boolean }>('scorer', `/v1/recommendations/${userId}?k=5`))
+      .personalized;
+
+  /** The counted part of a shopper's features: what a rebuild must reproduce exactly. */
+  async function countsOf(userKey: string) {
+    const user = await store.readUser(userKey);
+    const counts = Object.entries(user.profile).filter(([field]) => field.startsWith('n:'));
+    return { counts: Object.fromEntries(counts), sequence: user.sequence };
+  }
+
+  async function topicSize(name: string): Promise<number> {
+    const admin = kafka.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(name);
+      return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** The preprocessor's stored offsets reached the end of events.raw.v1 on every partition. */
+  async function caughtUp(): Promise<true | undefined> {
+    const admin = kafka.kafka.admin();
+    await admin.connect();
+    try {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic('events.raw.v1'))) {
+        const stored = await store.storedOffset(
+          `${namespace.topicPrefix}.preprocessor:${topic('events.raw.v1')}:${partition}`,
+        );
+        if (Number(high) > 0 && Number(stored ?? -1) + 1 < Number(high)) return undefined;
+      }
+      return true;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until the number stops moving for 3 s. */
+  async function settled(read: () => Promise<number>, description: string): Promise<number> {
+    let last = -1;
+    let since = Date.now();
+    return waitFor(
+      async () => {
+        const value = await read();
+        if (value !== last) [last, since] = [value, Date.now()];
+        return Date.now() - since > 3_000 && value > 0 ? value : undefined;
+      },
+      { description, timeoutMs: 180_000, intervalMs: 500 },
+    );
+  }
+
+  let examplesBefore = 0;
+  let otherBefore: Awaited<ReturnType<typeof countsOf>>;
+  let receipt: ErasureReceiptV1;
+
+  it('replays a storefront: the shopper has features, training examples and personalised lists', async () => {
+    const replay = await replayRecords({
+      collectorUrl: services.collector!.url,
+      records: storefront.records(),
+      writeKey: WRITE_KEY,
+      batchSize: 300,
+    });
+    expect(replay.events.rejected).toBe(0);
+    expect(erasedEvents.length).toBeGreaterThan(20);
+    await waitFor(caughtUp, { description: 'preprocessor caught up', timeoutMs: 120_000 });
+    await settled(windowSize, 'training window filled');
+
+    expect((await keysOf(erasedKey)).length).toBeGreaterThanOrEqual(4);
+    examplesBefore = (await inWindow()).windowExamples;
+    expect(examplesBefore).toBeGreaterThan(10);
+    expect(await personalised(erased)).toBe(true);
+    otherBefore = await countsOf(otherKey);
+    expect(Object.keys(otherBefore.counts).length).toBeGreaterThan(0);
+  });
+
+  it('erases the shopper with `recsys users erase`, which prints what was removed and what stays', async () => {
+    receipt = erasureReceiptV1Schema.parse(
+      JSON.parse(await cli(['users', 'erase', erased, '--reason', 'e2e request 1', '--json'])),
+    );
+
+    expect(receipt).toMatchObject({
+      subject,
+      identity: 'user',
+      outcome: 'erased',
+      reason: 'e2e request 1',
+      tombstone: { created: true, erasures: 1 },
+      announcement: { topic: topic('privacy.erasures.v1') },
+    });
+    const removed = Object.fromEntries(receipt.removed.map((entry) => [entry.kind, entry]));
+    expect(removed['user_profile']).toMatchObject({ keys: 1 });
+    expect(removed['recent_items']!.entries).toBeGreaterThan(0);
+    expect(receipt.retained.map((entry) => entry.where)).toEqual(
+      expect.arrayContaining(['kafka topic events.raw.v1', 'kafka topic training.examples.v1']),
+    );
+    expect(JSON.stringify(receipt)).not.toContain(erasedKey);
+    expect(JSON.stringify(receipt)).not.toContain(erased);
+
+    expect(await keysOf(erasedKey)).toEqual([]);
+    expect(await redis.client.hget(privacyKeys.tombstone(subject), 'req')).toBe(receipt.requestId);
+    expect(await countsOf(otherKey)).toEqual(otherBefore);
+    expect(await personalised(erased)).toBe(false);
+    expect(await personalised(other)).toBe(true);
+
+    const printed = await cli(['users', 'receipt', receipt.requestId]);
+    expect(printed).toContain(`erasure ${receipt.requestId}`);
+    expect(printed).toMatch(/user_profile\s+1\s+\d+/);
+    expect(printed).toContain('not removed:');
+  });
+
+  it('has the trainer drop the shopper’s examples at once and train without them', async () => {
+    interface Applied {
+      purgedExamples: number;
+      remainingExamples: number;
+    }
+    const applied = await waitFor(
+      () =>
+        json<Applied>('trainer', `/v1/privacy/erasures/${receipt.requestId}`).catch(
+          () => undefined,
+        ),
+      { description: 'trainer applied the erasure', timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(applied).toMatchObject({ purgedExamples: examplesBefore, remainingExamples: 0 });
+    expect(await inWindow()).toMatchObject({ windowExamples: 0, erasedAt: receipt.erasedAt });
+
+    const runResult = await json<{ status: string }>('trainer', '/v1/models/train', {
+      method: 'POST',
+    });
+    expect(['promoted', 'rejected']).toContain(runResult.status);
+    expect((await inWindow()).windowExamples).toBe(0);
+  });
+
+  it('never re-creates the shopper’s features from their events sent again or a rebuild from Kafka', async () => {
+    const resent = erasedEvents.map((event) => ({ ...event, eventId: `${event.eventId}-again` }));
+    const response = await fetch(`${services.collector!.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-write-key': WRITE_KEY },
+      body: JSON.stringify({ events: resent satisfies StorefrontEvent[] }),
+    });
+    expect(response.status).toBe(202);
+    await waitFor(caughtUp, { description: 'resent events consumed', timeoutMs: 60_000 });
+    expect(await keysOf(erasedKey)).toEqual([]);
+
+    await services.preprocessor!.stop();
+    const output = await runServiceCommand({
+      name: 'preprocessor',
+      args: ['rebuild'],
+      env: env.preprocessor,
+    });
+    const report = (
+      JSON.parse(output) as { rebuild: { deletedKeys: number; tombstonesKept: number } }
+    ).rebuild;
+    expect(report.deletedKeys).toBeGreaterThan(100);
+    expect(report.tombstonesKept).toBe(1);
+    await start('preprocessor');
+    await waitFor(caughtUp, { description: 'rebuild consumed', timeoutMs: 180_000 });
+
+    expect(await keysOf(erasedKey)).toEqual([]);
+    expect(await countsOf(otherKey)).toEqual(otherBefore);
+    const metrics = await (await fetch(`${services.preprocessor!.url}/metrics`)).text();
+    const skipped =
+      /preprocessor_events_total\{outcome="erased",service="preprocessor"\} (\d+)/.exec(metrics);
+    // Every event of the shopper on the topic — the original ones and those sent again — was skipped.
+    expect(Number(skipped?.[1])).toBe(2 * erasedEvents.length);
+  });
+
+  it('rebuilds the trainer’s window from Kafka after a restart without the shopper, though the topic holds their examples', async () => {
+    const examples = await readTopic({
+      brokers: environment.kafkaBrokers,
+      topic: topic('training.examples.v1'),
+      count: await topicSize(topic('training.examples.v1')),
+      timeoutMs: 60_000,
+    });
+    expect(examples.filter((record) => record.key === erasedKey).length).toBeGreaterThanOrEqual(
+      examplesBefore,
+    );
+
+    await services.trainer!.stop();
+    await start('trainer');
+    await settled(windowSize, 'training window rebuilt');
+    expect(await inWindow()).toMatchObject({
+      windowExamples: 0,
+      erasedHistoryExamples: 0,
+      erasedAt: receipt.erasedAt,
+    });
+  });
+});

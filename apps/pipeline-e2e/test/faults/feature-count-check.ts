@@ -1,0 +1,170 @@
+/**
+ * Deterministic storefront traffic for fault tests, and the check that every accepted event is counted
+ * exactly once: what a ledger of accepted events implies (per user and per item: views, carts,
+ * purchases; one de-duplication marker per event) against what the feature store holds. A lost event
+ * makes a stored count lower, an event counted twice makes one higher; either is a difference.
+ */
+import type { StorefrontEvent } from '@recsys/contracts';
+import { featureKeys, type RedisConnection } from '@recsys/feature-store';
+import { pseudonymiseUserId } from '@recsys/features';
+
+export const COUNTED_BEHAVIOURS = ['view', 'cart', 'purchase'] as const;
+export type CountedBehaviour = (typeof COUNTED_BEHAVIOURS)[number];
+export type BehaviourCounts = Record<CountedBehaviour, number>;
+
+export interface TrafficShape {
+  users: number;
+  items: number;
+  /** Time of event 0 (ms); event i happens at startMs + i * spacingMs. */
+  startMs: number;
+  spacingMs: number;
+  /** Makes event ids unique to the test run. */
+  idPrefix: string;
+}
+
+/** Event `index` of the stream: mostly views, every 10th a cart, every 25th a single-line purchase. */
+export function storefrontEventAt(shape: TrafficShape, index: number): StorefrontEvent {
+  const user = `shopper-${index % shape.users}`;
+  const itemId = `sku-${(index * 7_919) % shape.items}`;
+  const base = {
+    eventId: `${shape.idPrefix}-${index}`,
+    schemaVersion: 1 as const,
+    userId: user,
+    sessionId: `session-${index % shape.users}-${Math.floor(index / 2_000)}`,
+    timestamp: new Date(shape.startMs + index * shape.spacingMs).toISOString(),
+  };
+  if (index % 10 === 3)
+    return { ...base, eventType: 'add_to_cart', itemId, quantity: 1, price: 20, currency: 'EUR' };
+  if (index % 25 === 7)
+    return {
+      ...base,
+      eventType: 'purchase',
+      orderId: `o-${shape.idPrefix}-${index}`,
+      currency: 'EUR',
+      revenue: 20,
+      items: [{ itemId, quantity: 1, price: 20 }],
+    };
+  return {
+    ...base,
+    eventType: 'product_view',
+    itemId,
+    price: 20,
+    currency: 'EUR',
+  };
+}
+
+const BEHAVIOUR_OF: Partial<Record<StorefrontEvent['eventType'], CountedBehaviour>> = {
+  product_view: 'view',
+  add_to_cart: 'cart',
+  purchase: 'purchase',
+};
+
+export interface FeatureCounts {
+  users: Map<string, BehaviourCounts>;
+  items: Map<string, BehaviourCounts>;
+  /** De-duplication markers (expected: one per accepted event). */
+  markers: number;
+}
+
+const zero = (): BehaviourCounts => ({ view: 0, cart: 0, purchase: 0 });
+
+function itemIdsOf(event: StorefrontEvent): string[] {
+  if ('items' in event && Array.isArray(event.items))
+    return event.items.map((line: { itemId: string }) => line.itemId);
+  return 'itemId' in event && typeof event.itemId === 'string' ? [event.itemId] : [];
+}
+
+/** What the feature store must hold after `events` (the accepted ones) were each applied once. */
+export function expectedCounts(events: Iterable<StorefrontEvent>, secret: string): FeatureCounts {
+  const users = new Map<string, BehaviourCounts>();
+  const items = new Map<string, BehaviourCounts>();
+  let markers = 0;
+  for (const event of events) {
+    markers += 1;
+    const behaviour = BEHAVIOUR_OF[event.eventType];
+    if (behaviour === undefined || event.userId === undefined) continue;
+    const userKey = pseudonymiseUserId(secret, event.userId);
+    const user = users.get(userKey) ?? zero();
+    user[behaviour] += 1;
+    users.set(userKey, user);
+    for (const itemId of itemIdsOf(event)) {
+      const item = items.get(itemId) ?? zero();
+      item[behaviour] += 1;
+      items.set(itemId, item);
+    }
+  }
+  return { users, items, markers };
+}
+
+const COUNT_FIELDS = COUNTED_BEHAVIOURS.map((behaviour) => `n:${behaviour}`);
+
+async function readCounts(
+  redis: RedisConnection,
+  keys: Map<string, string>,
+): Promise<Map<string, BehaviourCounts>> {
+  const pipeline = redis.client.pipeline();
+  for (const key of keys.values()) pipeline.hmget(key, ...COUNT_FIELDS);
+  const replies = (await pipeline.exec()) ?? [];
+  const counts = new Map<string, BehaviourCounts>();
+  [...keys.keys()].forEach((id, index) => {
+    const [error, values] = replies[index] ?? [new Error('no reply'), null];
+    if (error) throw error;
+    const fields = values as Array<string | null>;
+    counts.set(id, {
+      view: Number(fields[0] ?? 0),
+      cart: Number(fields[1] ?? 0),
+      purchase: Number(fields[2] ?? 0),
+    });
+  });
+  return counts;
+}
+
+/** The stored counts of the users and items `expected` names, and every marker under the prefix. */
+export async function storedCounts(
+  redis: RedisConnection,
+  expected: FeatureCounts,
+): Promise<FeatureCounts> {
+  const userKeys = new Map(
+    [...expected.users.keys()].map((id) => [id, featureKeys.userProfile(id)]),
+  );
+  const itemKeys = new Map([...expected.items.keys()].map((id) => [id, featureKeys.item(id)]));
+  const [users, items, markers] = await Promise.all([
+    readCounts(redis, userKeys),
+    readCounts(redis, itemKeys),
+    redis.scanKeys(featureKeys.seen('*')),
+  ]);
+  return { users, items, markers: markers.length };
+}
+
+export interface CountDifferences {
+  /** Behaviour counts below the ledger's, summed over users. */
+  lost: number;
+  /** Behaviour counts above the ledger's, summed over users. */
+  doubled: number;
+  /** Up to 20 readable differences (users, items, markers). */
+  examples: string[];
+}
+
+/** Compares per entity and behaviour; an empty `examples` means the store matches the ledger exactly. */
+export function compareCounts(expected: FeatureCounts, stored: FeatureCounts): CountDifferences {
+  const result: CountDifferences = { lost: 0, doubled: 0, examples: [] };
+  const note = (line: string) => result.examples.length < 20 && result.examples.push(line);
+  const compare = (scope: 'user' | 'item', wanted: Map<string, BehaviourCounts>) => {
+    const found = scope === 'user' ? stored.users : stored.items;
+    for (const [id, counts] of wanted) {
+      for (const behaviour of COUNTED_BEHAVIOURS) {
+        const delta = (found.get(id)?.[behaviour] ?? 0) - counts[behaviour];
+        if (delta === 0) continue;
+        if (scope === 'user') result[delta < 0 ? 'lost' : 'doubled'] += Math.abs(delta);
+        note(
+          `${scope} ${id} ${behaviour}: ledger ${counts[behaviour]}, stored ${counts[behaviour] + delta}`,
+        );
+      }
+    }
+  };
+  compare('user', expected.users);
+  compare('item', expected.items);
+  if (expected.markers !== stored.markers)
+    note(`de-duplication markers: ledger ${expected.markers}, stored ${stored.markers}`);
+  return result;
+}

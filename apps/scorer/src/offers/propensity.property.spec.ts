@@ -1,0 +1,48 @@
+import fc from 'fast-check';
+import { decodeUserFeatures } from '@recsys/features';
+import { purchasePropensity } from './propensity';
+
+const NOW = Date.parse('2026-11-29T12:00:00.000Z');
+const DAY = 86_400_000;
+
+function userWith(counts: { view: number; cart: number; purchase: number }, idleMs: number) {
+  const last = NOW - idleMs;
+  const profile: Record<string, string> = { first: String(last - 20 * DAY), last: String(last) };
+  for (const [behaviour, count] of Object.entries(counts)) {
+    profile[`n:${behaviour}`] = String(count);
+    profile[`t:${behaviour}`] = String(last);
+    for (const window of ['1h', '24h', '30d']) profile[`d:${behaviour}:${window}`] = String(count);
+  }
+  return decodeUserFeatures(
+    { profile, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
+    NOW,
+  );
+}
+
+describe('purchasePropensity over any history', () => {
+  it('is a probability for a heavy carter without views (regression: NaN → POST /v1/offers 500)', () => {
+    // Counterexample of the scorer's offers property (seed 20261129): more carts than views made the
+    // smoothed view→cart "rate" exceed 1, and (1 − perVisit)^visits of a negative base is NaN, which
+    // selectOfferRecipients refused with a RangeError — a 500 for the whole request.
+    const propensity = purchasePropensity(userWith({ view: 5, cart: 50, purchase: 50 }, 3_600_000));
+    expect(propensity).toBeGreaterThanOrEqual(0);
+    expect(propensity).toBeLessThanOrEqual(1);
+  });
+
+  it('is within [0, 1] for any non-negative counts and idle time', () => {
+    const count = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 1_000_000 }));
+    fc.assert(
+      fc.property(
+        fc.record({ view: count, cart: count, purchase: count }),
+        fc.integer({ min: -DAY, max: 5_000 * DAY }),
+        (counts, idleMs) => {
+          const propensity = purchasePropensity(userWith(counts, idleMs));
+          expect(Number.isFinite(propensity)).toBe(true);
+          expect(propensity).toBeGreaterThanOrEqual(0);
+          expect(propensity).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 500, seed: 20_261_129 },
+    );
+  });
+});

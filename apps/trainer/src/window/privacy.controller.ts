@@ -1,0 +1,40 @@
+/**
+ * What the trainer holds of an erased user (admin bearer token): `GET /v1/privacy/erasures/{requestId}`
+ * says whether this process applied an announced erasure, how many examples it purged and how many of
+ * the user's erased history remain (0); `GET /v1/privacy/subjects/{subject}` counts a subject's
+ * examples in the window. Both name users only by erasure subject.
+ */
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { AppError, erasureRequestIdSchema, erasureSubjectSchema } from '@recsys/contracts';
+import { AdminGuard } from '@recsys/platform';
+import type { z } from 'zod';
+import { WindowErasures } from './window-erasures.service';
+
+@Controller('v1/privacy')
+@UseGuards(AdminGuard)
+export class PrivacyController {
+  constructor(private readonly erasures: WindowErasures) {}
+
+  @Get('erasures/:requestId')
+  erasure(@Param('requestId') requestId: string) {
+    const id = valid(erasureRequestIdSchema, requestId, 'erasure request id');
+    const record = this.erasures.erasure(id);
+    if (record === undefined) {
+      throw new AppError('ERASURE_UNKNOWN', `erasure ${id} was not announced to this trainer`, {
+        details: { requestId: id },
+      });
+    }
+    return record;
+  }
+
+  @Get('subjects/:subject')
+  subject(@Param('subject') subject: string) {
+    return this.erasures.subject(valid(erasureSubjectSchema, subject, 'erasure subject'));
+  }
+}
+
+function valid<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError('REQUEST_INVALID', `invalid ${what}`);
+  return parsed.data;
+}

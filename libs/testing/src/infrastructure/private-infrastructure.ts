@@ -1,0 +1,113 @@
+/**
+ * A Kafka broker and a Redis server of one test's own, for fault tests that kill and restart them (the
+ * shared test infrastructure must never be touched). Started with tools/kafka.sh and tools/redis.sh under
+ * a private RECSYS_RUN_DIR; `kill` is SIGKILL (a crash), `restart` brings the same server back on the same
+ * port and data directory (the broker keeps its cluster id and log, Redis reloads its AOF), so clients
+ * reconnect to the address they were given.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { IntegrationEnvironment } from '../environment';
+import { REPO_ROOT, type LocalService } from './local-processes';
+
+const run = promisify(execFile);
+
+/** One server under the test's control. */
+export interface ControlledServer {
+  /** `127.0.0.1:<port>` for Kafka, `redis://127.0.0.1:<port>` for Redis; the same after a restart. */
+  readonly address: string;
+  readonly port: number;
+  /** SIGKILL; returns once the process is gone. Data and port are kept. */
+  kill(): Promise<void>;
+  /** Stops it gracefully if it runs, then starts it again on the same port and data; resolves when ready. */
+  restart(): Promise<void>;
+}
+
+export interface PrivateInfrastructure {
+  readonly runDir: string;
+  readonly kafka: ControlledServer;
+  readonly redis: ControlledServer;
+  /** The addresses in the shape `serviceEnv` takes. */
+  readonly environment: IntegrationEnvironment;
+  /** Stops both servers and deletes their data. */
+  stop(): Promise<void>;
+}
+
+/** Kafka's first start resolves jars and formats storage; on a loaded machine it takes tens of seconds. */
+const SCRIPT_TIMEOUT_MS = 5 * 60_000;
+
+async function script(runDir: string, service: LocalService, command: string): Promise<string> {
+  const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', `${service}.sh`), command], {
+    env: { ...process.env, RECSYS_RUN_DIR: runDir },
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: SCRIPT_TIMEOUT_MS,
+  });
+  return stdout.trim().split('\n').pop() ?? '';
+}
+
+function controlled(runDir: string, service: LocalService, address: string): ControlledServer {
+  return {
+    address,
+    port: Number(/:(\d+)$/.exec(address)?.[1] ?? 0),
+    kill: async () => {
+      await script(runDir, service, 'kill');
+    },
+    restart: async () => {
+      await script(runDir, service, 'restart');
+    },
+  };
+}
+
+/**
+ * If the test process dies without its teardown (a crashed worker, Ctrl-C), the servers would outlive
+ * it: on exit, kill whatever pid files the run directory still names.
+ */
+function killOnExit(runDir: string): () => void {
+  const onExit = () => {
+    for (const service of ['kafka', 'redis'] as const) {
+      try {
+        const pid = Number(readFileSync(join(runDir, service, 'pid'), 'utf8').trim());
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already stopped
+      }
+    }
+  };
+  process.once('exit', onExit);
+  return () => process.removeListener('exit', onExit);
+}
+
+/** Starts a private Kafka and Redis (in parallel) under a fresh run directory in the OS temp dir. */
+export async function startPrivateInfrastructure(label: string): Promise<PrivateInfrastructure> {
+  const runDir = join(tmpdir(), 'recsys-faults', `${label}-${randomBytes(4).toString('hex')}`);
+  const forget = killOnExit(runDir);
+  const stopBoth = async () => {
+    await Promise.allSettled([script(runDir, 'kafka', 'stop'), script(runDir, 'redis', 'stop')]);
+    await rm(runDir, { recursive: true, force: true });
+    forget();
+  };
+  const started = await Promise.allSettled([
+    script(runDir, 'kafka', 'start'),
+    script(runDir, 'redis', 'start'),
+  ]);
+  if (started.some((result) => result.status === 'rejected')) {
+    await stopBoth();
+    const failure = started.find((result) => result.status === 'rejected');
+    throw (failure as PromiseRejectedResult).reason;
+  }
+  const [kafkaAddress, redisAddress] = started.map(
+    (result) => (result as PromiseFulfilledResult<string>).value,
+  ) as [string, string];
+  return {
+    runDir,
+    kafka: controlled(runDir, 'kafka', kafkaAddress),
+    redis: controlled(runDir, 'redis', redisAddress),
+    environment: { kafkaBrokers: [kafkaAddress], redisUrl: redisAddress },
+    stop: stopBoth,
+  };
+}
