@@ -48,7 +48,7 @@ export async function createHttpApp<TConfig>(
     clientErrorHandler: answerClientError,
     // Path ids are up to 128 characters (idSchema), percent-encoded up to 12 bytes each; the router's
     // default (100) answered longer ones with its own 414 before any validation.
-    maxParamLength: 2_048,
+    routerOptions: { maxParamLength: 2_048 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config), adapter, {
     logger: createLogger({
