@@ -31,21 +31,28 @@ export const benchRunSchema = z.object({
   result: benchResultSchema.optional(),
   /** Why the bench produced no result (exit code, timeout, the end of its output). */
   error: z.string().optional(),
+  /**
+   * The operator's notes on this run (`--note`, e.g. "machine shared with six engineers"): they belong
+   * to the run, so re-running a bench drops the notes of its earlier run.
+   */
+  notes: z.array(z.string()).default([]),
 });
 export type BenchRun = z.infer<typeof benchRunSchema>;
 
 export const runReportSchema = z.object({
   schemaVersion: z.literal(1),
   generatedAt: z.string(),
-  /** Free notes for the whole report (`--note`), e.g. "machine shared with six engineers". */
-  notes: z.array(z.string()),
   runs: z.array(benchRunSchema),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
 
-/** Busier than three quarters of its cores at any point: figures are lower than on a quiet machine. */
+/**
+ * Busier than three quarters of its cores when the bench started: its figures are lower than on a quiet
+ * machine. Judged by the load before only: the load after includes the bench's own work (the scorer
+ * bench alone saturates both cores), so it cannot tell other work apart.
+ */
 export function isLoaded(run: Pick<BenchRun, 'machine' | 'loadAverage'>): boolean {
-  return Math.max(run.loadAverage.before, run.loadAverage.after) > 0.75 * run.machine.cpus;
+  return run.loadAverage.before > 0.75 * run.machine.cpus;
 }
 
 /** The latest run of every bench: this run's, else the previous report's; in bench order. */

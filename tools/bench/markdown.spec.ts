@@ -44,6 +44,7 @@ function runOf(overrides: Partial<BenchRun> = {}): BenchRun {
     loadAverage: { before: 0.4, after: 0.9 },
     durationSeconds: 95,
     result,
+    notes: [],
     ...overrides,
   };
 }
@@ -112,10 +113,9 @@ describe('tableRowsOf', () => {
 });
 
 describe('renderMarkdown', () => {
-  const report = (runs: BenchRun[], notes: string[] = []): RunReport => ({
+  const report = (runs: BenchRun[]): RunReport => ({
     schemaVersion: 1,
     generatedAt: '2026-11-29T10:05:00.000Z',
-    notes,
     runs,
   });
 
@@ -131,20 +131,23 @@ describe('renderMarkdown', () => {
     expect(lines).toHaveLength(4);
   });
 
-  it('adds the machine, sizes, the bench’s notes and the report’s notes', () => {
-    const text = renderMarkdown(report([runOf()], ['shared machine']), [p99Target]);
+  it('adds the machine, sizes, the bench’s notes and the operator’s notes of each run', () => {
+    const text = renderMarkdown(report([runOf({ notes: ['shared machine'] })]), [p99Target]);
     expect(text).toContain('- 2 × Test CPU, 8 GB, Linux 6.1, Node 20.19.0');
     expect(text).toContain('- **scorer** (full, 95 s): rate 500, seconds 15');
     expect(text).toContain('  - model bench-1 on wasm');
-    expect(text).toContain('> shared machine');
+    expect(text).toContain("  - operator's note: shared machine");
+    expect(text).toContain('> **scorer**: shared machine');
     expect(text).not.toContain('Loaded machine');
   });
 
-  it('warns when a bench ran on a loaded machine', () => {
+  it('warns when a bench started on a loaded machine, by the load before it', () => {
     const loaded = runOf({ loadAverage: { before: 5.5, after: 11.3 } });
     expect(renderMarkdown(report([loaded]), [p99Target])).toContain(
-      '> **Loaded machine.** scorer ran while the machine was busy (load average up to 11.3 on 2 cores)',
+      '> **Loaded machine.** scorer started while the machine was busy (load average up to 5.5 on 2 cores)',
     );
+    const ownLoad = runOf({ loadAverage: { before: 0.4, after: 2.1 } });
+    expect(renderMarkdown(report([ownLoad]), [p99Target])).not.toContain('Loaded machine');
   });
 });
 

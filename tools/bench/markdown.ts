@@ -109,15 +109,23 @@ export function markdownTable(rows: readonly TableRow[]): string {
 function loadWarning(runs: readonly BenchRun[]): string[] {
   const loaded = runs.filter(isLoaded);
   if (loaded.length === 0) return [];
-  const peak = Math.max(
-    ...loaded.map((run) => Math.max(run.loadAverage.before, run.loadAverage.after)),
-  );
+  const peak = Math.max(...loaded.map((run) => run.loadAverage.before));
   return [
-    `> **Loaded machine.** ${loaded.map((run) => run.bench).join(', ')} ran while the machine was busy ` +
-      `(load average up to ${peak.toFixed(1)} on ${loaded[0]!.machine.cpus} cores): their figures are ` +
+    `> **Loaded machine.** ${loaded.map((run) => run.bench).join(', ')} started while the machine was ` +
+      `busy (load average up to ${peak.toFixed(1)} on ${loaded[0]!.machine.cpus} cores): their figures are ` +
       'lower than a quiet machine gives. Re-run them on a quiet machine before quoting them.',
     '',
   ];
+}
+
+/** The operator's notes (`--note`), once per distinct note, naming the benches of runs it was given to. */
+function operatorNotes(runs: readonly BenchRun[]): string[] {
+  const benchesByNote = new Map<string, string[]>();
+  for (const run of runs) {
+    for (const note of run.notes)
+      benchesByNote.set(note, [...(benchesByNote.get(note) ?? []), run.bench]);
+  }
+  return [...benchesByNote].map(([note, benches]) => `> **${benches.join(', ')}**: ${note}\n`);
 }
 
 function machineLines(runs: readonly BenchRun[]): string[] {
@@ -141,6 +149,7 @@ function detailLines(runs: readonly BenchRun[]): string[] {
     return [
       `- **${run.bench}** (${run.mode}, ${took}): ${size || 'no result'}`,
       ...notes.map((note) => `  - ${note}`),
+      ...run.notes.map((note) => `  - operator's note: ${note}`),
     ];
   });
 }
@@ -164,7 +173,7 @@ export function renderMarkdown(report: RunReport, targets: readonly Target[] = T
     'this file. Generated: do not edit.',
     '',
     ...loadWarning(runs),
-    ...report.notes.map((note) => `> ${note}\n`),
+    ...operatorNotes(runs),
     markdownTable(tableRowsOf(runs, targets)),
     '',
     '## Machine',

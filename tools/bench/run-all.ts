@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { REPO_ROOT, buildServices, PREBUILT_SERVICES_ENV } from '@recsys/testing';
-import { benchNames, benchResultSchema, type BenchResult } from './bench-result';
+import { benchResultSchema, type BenchResult } from './bench-result';
 import { mergeRuns, parseRunReport, type BenchRun, type RunReport } from './bench-run';
 import { renderConsole, renderMarkdown, tableRowsOf } from './markdown';
 import {
@@ -27,6 +27,7 @@ import {
   loadAverage,
   machine,
   runChild,
+  settledLoad,
   startInfrastructure,
   type ChildOutcome,
   type RunnerInfrastructure,
@@ -64,7 +65,8 @@ async function runOne(input: {
   const { bench, options } = input;
   const directory = mkdtempSync(join(tmpdir(), `recsys-bench-${bench.name}-`));
   const file = join(directory, 'result.json');
-  const before = loadAverage();
+  // Full runs give the previous bench's load time to decay; the CI smoke run does not wait.
+  const before = options.mode === 'full' ? await settledLoad(90_000) : loadAverage();
   const startedMs = Date.now();
   log(`${bench.name}: ${childArgs(bench, options.mode, file).join(' ')}`);
   const child = runChild({
@@ -86,6 +88,7 @@ async function runOne(input: {
     loadAverage: { before, after: loadAverage() },
     durationSeconds: Math.round((Date.now() - startedMs) / 1_000),
     ...(typeof result === 'string' ? { error: result } : { result }),
+    notes: options.notes,
   };
 }
 
@@ -104,13 +107,6 @@ async function write(options: RunnerOptions, runs: BenchRun[]): Promise<RunRepor
   const report: RunReport = {
     schemaVersion: 1,
     generatedAt: new Date().toISOString(),
-    // A partial run keeps the notes of the runs it keeps; a complete run starts afresh.
-    notes: [
-      ...new Set([
-        ...(runs.length < benchNames.length ? (previous?.notes ?? []) : []),
-        ...options.notes,
-      ]),
-    ],
     runs: mergeRuns(previous?.runs ?? [], runs),
   };
   mkdirSync(directory, { recursive: true });
@@ -160,7 +156,8 @@ async function main(): Promise<void> {
   const options = parseRunnerArgs(process.argv.slice(2));
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
-  const runs = await runAll(options);
+  // --render: only re-writes the files from the stored runs (after a change to the table or the targets).
+  const runs = options.renderOnly ? [] : await runAll(options);
   const report = await write(options, runs);
   process.stdout.write(`\n${renderConsole(tableRowsOf(report.runs))}\n`);
   const failed = runs.filter((run) => run.result === undefined);

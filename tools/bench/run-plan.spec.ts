@@ -59,6 +59,7 @@ function run(bench: BenchRun['bench'], date: string): BenchRun {
     loadAverage: { before: 1, after: 1.5 },
     durationSeconds: 10,
     error: 'x',
+    notes: [],
   };
 }
 
@@ -78,7 +79,7 @@ describe('mergeRuns', () => {
 
 describe('parseRunReport', () => {
   it('reads a report back and ignores what is not one', () => {
-    const report = { schemaVersion: 1, generatedAt: 'now', notes: [], runs: [run('e2e', 'd')] };
+    const report = { schemaVersion: 1, generatedAt: 'now', runs: [run('e2e', 'd')] };
     expect(parseRunReport(JSON.stringify({ ...report, rows: [] }))).toEqual(report);
     expect(parseRunReport('{"bench":"old layout"}')).toBeUndefined();
     expect(parseRunReport('not json')).toBeUndefined();
@@ -87,9 +88,20 @@ describe('parseRunReport', () => {
 });
 
 describe('isLoaded', () => {
-  it('says loaded above three quarters of the cores at either end', () => {
+  it('says loaded above three quarters of the cores before the bench (after is its own load)', () => {
     const machine = { cpus: 2, cpuModel: 'x', memoryGb: 8, platform: 'Linux', node: '20' };
     expect(isLoaded({ machine, loadAverage: { before: 1.5, after: 1.2 } })).toBe(false);
-    expect(isLoaded({ machine, loadAverage: { before: 0.2, after: 1.6 } })).toBe(true);
+    expect(isLoaded({ machine, loadAverage: { before: 0.2, after: 1.9 } })).toBe(false);
+    expect(isLoaded({ machine, loadAverage: { before: 1.6, after: 0.3 } })).toBe(true);
+  });
+  it('reads runs of the older layout (no notes) with none', () => {
+    const { notes: _notes, ...older } = run('e2e', 'd');
+    const text = JSON.stringify({
+      schemaVersion: 1,
+      generatedAt: 'now',
+      notes: ['x'],
+      runs: [older],
+    });
+    expect(parseRunReport(text)?.runs[0]?.notes).toEqual([]);
   });
 });

@@ -88,7 +88,10 @@ export interface RunnerOptions {
   /** Where results.json and README.md go. */
   outDir: string;
   benches: BenchSpec[];
+  /** Attached to each run of this invocation. */
   notes: string[];
+  /** Run nothing; re-render results.json and README.md from the runs they hold. */
+  renderOnly: boolean;
 }
 
 function benchesNamed(list: string | undefined, option: string): BenchName[] | undefined {
@@ -101,7 +104,7 @@ function benchesNamed(list: string | undefined, option: string): BenchName[] | u
 }
 
 /**
- * `[--quick] [--only a,b] [--skip c] [--out dir] [--note text]…`. Quick results go to tmp/bench-quick
+ * `[--quick] [--only a,b] [--skip c] [--out dir] [--note text]… [--render]`. Quick results go to tmp/bench-quick
  * unless `--out` says otherwise, so a smoke run never replaces the published figures.
  */
 export function parseRunnerArgs(argv: readonly string[]): RunnerOptions {
@@ -113,6 +116,7 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerOptions {
       skip: { type: 'string' },
       out: { type: 'string' },
       note: { type: 'string', multiple: true },
+      render: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -128,6 +132,7 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerOptions {
     outDir: values.out ?? (mode === 'quick' ? 'tmp/bench-quick' : 'docs/bench'),
     benches,
     notes: values.note ?? [],
+    renderOnly: values.render,
   };
 }
 

@@ -133,6 +133,20 @@ export function machine(): Machine {
 
 export const loadAverage = (): number => Number(loadavg()[0]!.toFixed(2));
 
+/**
+ * Waits (at most `maxWaitMs`) for the one-minute load average to fall to three quarters of the cores:
+ * the previous bench's own load decays slowly (a one-minute average), and the next bench would otherwise
+ * start on a machine that looks busy. Returns the load it settled at.
+ */
+export async function settledLoad(maxWaitMs: number): Promise<number> {
+  const quiet = 0.75 * cpus().length;
+  const deadline = Date.now() + maxWaitMs;
+  while (loadAverage() > quiet && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  return loadAverage();
+}
+
 /** The short commit, `-dirty` when tracked files differ from it; `unknown` outside a checkout. */
 export async function gitRevision(): Promise<string> {
   try {

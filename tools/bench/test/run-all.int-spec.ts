@@ -47,7 +47,7 @@ describe('npm run bench -- --quick', () => {
       rows: Array<{ figure: string; met: string; gitRev: string }>;
     };
     const report = runReportSchema.parse(written);
-    expect(report.notes).toEqual(['smoke run']);
+    expect(report.runs.map((entry) => entry.notes)).toEqual([['smoke run'], ['smoke run']]);
     expect(report.runs.map((entry) => [entry.bench, entry.mode, entry.error])).toEqual([
       ['ingest', 'quick', undefined],
       ['trainer', 'quick', undefined],
@@ -68,7 +68,7 @@ describe('npm run bench -- --quick', () => {
     expect(readme).toMatch(
       /\|\s*figure\s*\|\s*measured\s*\|\s*target\s*\|\s*met\?\s*\|\s*machine\s*\|\s*date\s*\|\s*git rev\s*\|\s*notes\s*\|/,
     );
-    expect(readme).toContain('> smoke run');
+    expect(readme).toContain('> **ingest, trainer**: smoke run');
     expect(stdout).toMatch(/collector \/ bare kafkajs producer\s+\d/);
   }, 300_000);
 });
