@@ -4,10 +4,11 @@
  * scorer in its own process from the build output, a trained model served from the registry):
  *   1. seeds the feature store from a synthetic storefront (the preprocessor's own update plans and Lua
  *      script) and trains a sequence ranker on the point-in-time examples those updates produce;
- *   2. offers a fixed load (open loop: requests are sent on schedule whether or not earlier ones have
+ *   2. finds the closed-loop maximum (16 requests in flight) and reports req/s — before the open loop,
+ *      whose backlog (when it offers more than the scorer answers) would otherwise still be draining;
+ *   3. offers a fixed load (open loop: requests are sent on schedule whether or not earlier ones have
  *      answered, so a slow server cannot slow the offered rate) and reports p50/p95/p99 and the share of
- *      degraded answers;
- *   3. finds the closed-loop maximum (16 requests in flight) and reports req/s.
+ *      degraded answers.
  * Impressions are logged as in production (SCORER_LOG_IMPRESSIONS on).
  */
 import { performance } from 'node:perf_hooks';
@@ -147,8 +148,9 @@ async function measure(scorerUrl: string, userIds: string[], load: Load) {
   let next = 0;
   const urls = () => `${scorerUrl}/v1/recommendations/${userIds[next++ % userIds.length]}?k=10`;
   await closedLoop(urls, 4, 3); // warm-up: JIT, connections, the model's first predictions
-  const { samples, answeredPerSecond } = await openLoop(urls, load);
+  // The maximum first: after an open loop above capacity, its backlog would still be draining.
   const maximum = await closedLoop(urls, 16, Math.min(10, load.seconds));
+  const { samples, answeredPerSecond } = await openLoop(urls, load);
   return { open: summarise(samples), answeredPerSecond, maximum };
 }
 

@@ -72,8 +72,10 @@ const scorerEnvSchema = z
     /** An item shown this many times without a click is not recommended again. @default 3 */
     SCORER_MAX_SHOWN_WITHOUT_CLICK: envInt({ min: 1, max: 1_000 }).default(3),
     /**
-     * Item features are reused for this long across requests (popular items are read by nearly every
-     * request); 0 reads them every time. User data is never cached. @default 1000
+     * Data every shopper's request reads alike — item features, the popular/today/newest lists,
+     * co-visitation neighbours and category lists — is reused for this long across requests (popular
+     * items are read by nearly every request); 0 reads it every time. User data is never cached.
+     * @default 1000
      */
     SCORER_ITEM_CACHE_MS: envInt({ min: 0, max: 60_000 }).default(1_000),
     /** Publish every served list as a `recommendation_impression` event. @default true */

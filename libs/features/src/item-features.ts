@@ -1,6 +1,6 @@
 /** An item's features at a point in time, decoded from its feature-store hash. */
-import type { Behaviour } from './feature-spec';
-import { countsOf, decayedCount, storedNumber, type StoredHash } from './stored-features';
+import { windows, type Behaviour } from './feature-spec';
+import { countsOf, storedField, storedNumber, type StoredHash } from './stored-features';
 
 export interface ItemFeatures {
   itemId: string;
@@ -25,27 +25,86 @@ export interface ItemFeatures {
 export const CONVERSION_PRIOR = { rate: 0.02, views: 50 } as const;
 export const CATEGORY_SEPARATOR = ' > ';
 
-export function decodeItemFeatures(itemId: string, hash: StoredHash, nowMs: number): ItemFeatures {
-  const counts = countsOf(hash);
-  const viewsLastHour = decayedCount(hash, { behaviour: 'view', window: '1h' }, nowMs);
-  const viewsLastDay = decayedCount(hash, { behaviour: 'view', window: '24h' }, nowMs);
+/** The part of an item's features that does not depend on the time they are read at. */
+type TimelessItemFacts = Omit<
+  ItemFeatures,
+  'itemId' | 'viewsLastHour' | 'viewsLastDay' | 'popularityTrend'
+>;
+
+/**
+ * Timeless facts per stored hash object. The scorer reuses one hash object for about a second across
+ * every request that ranks the item (its item cache), so the strings are parsed once per read instead
+ * of once per candidate per request; a hash is never changed after it was read (StoredHash is
+ * read-only), which is what makes its identity a valid key. Weak: entries leave with the hash.
+ */
+const timelessFactsOf = new WeakMap<StoredHash, Timeless>();
+
+interface Timeless {
+  facts: TimelessItemFacts;
+  /** The stored decayed view counters, to decay to the time of each read. */
+  views: { lastHour: number; lastDay: number; atMs: number };
+}
+
+function timeless(hash: StoredHash): Timeless {
+  const known = timelessFactsOf.get(hash);
+  if (known !== undefined) return known;
+  const counts = Object.freeze(countsOf(hash));
   const ratingCount = storedNumber(hash, 'rating_n');
-  return {
-    itemId,
+  const facts: TimelessItemFacts = Object.freeze({
     known: Object.keys(hash).length > 0,
     counts,
-    viewsLastHour,
-    viewsLastDay,
     conversionRate:
       (counts.purchase + CONVERSION_PRIOR.rate * CONVERSION_PRIOR.views) /
       (counts.view + CONVERSION_PRIOR.views),
-    popularityTrend: (viewsLastHour + 1) / (viewsLastDay / 24 + 1),
     price: hash['price'] === undefined ? undefined : storedNumber(hash, 'price'),
-    categoryPath: hash['cat'] ? hash['cat'].split(CATEGORY_SEPARATOR) : [],
+    categoryPath: Object.freeze(
+      hash['cat'] ? hash['cat'].split(CATEGORY_SEPARATOR) : [],
+    ) as string[],
     brand: hash['brand'],
     title: hash['title'],
     availability: hash['avail'],
     ratingMean: ratingCount > 0 ? storedNumber(hash, 'rating_sum') / ratingCount : undefined,
     ratingCount,
+  });
+  const views = {
+    lastHour: storedNumber(hash, storedField.decayed('view', '1h')),
+    lastDay: storedNumber(hash, storedField.decayed('view', '24h')),
+    atMs: storedNumber(hash, storedField.decayedAt('view')),
+  };
+  const entry = { facts, views };
+  timelessFactsOf.set(hash, entry);
+  return entry;
+}
+
+/** A stored decayed counter's value at `nowMs` (as decayedCount, from already parsed numbers). */
+function decayedTo(value: number, ageMs: number, windowMs: number): number {
+  return value === 0 ? 0 : value * Math.exp(-Math.max(0, ageMs) / windowMs);
+}
+
+/**
+ * An item's features at `nowMs`. The returned `counts` and `categoryPath` are shared between calls for
+ * the same hash object, and frozen: read them, copy them to change them.
+ */
+export function decodeItemFeatures(itemId: string, hash: StoredHash, nowMs: number): ItemFeatures {
+  const { facts, views } = timeless(hash);
+  const ageMs = nowMs - views.atMs;
+  const viewsLastHour = decayedTo(views.lastHour, ageMs, windows['1h']);
+  const viewsLastDay = decayedTo(views.lastDay, ageMs, windows['24h']);
+  // Field by field rather than a spread: this runs for every candidate of every request.
+  return {
+    itemId,
+    known: facts.known,
+    counts: facts.counts,
+    viewsLastHour,
+    viewsLastDay,
+    conversionRate: facts.conversionRate,
+    popularityTrend: (viewsLastHour + 1) / (viewsLastDay / 24 + 1),
+    price: facts.price,
+    categoryPath: facts.categoryPath,
+    brand: facts.brand,
+    title: facts.title,
+    availability: facts.availability,
+    ratingMean: facts.ratingMean,
+    ratingCount: facts.ratingCount,
   };
 }

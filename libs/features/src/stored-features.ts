@@ -38,10 +38,16 @@ export function decayedCount(
   return value * Math.exp(-age / windows[counter.window]);
 }
 
+/** `n:<behaviour>` of every behaviour, built once: countsOf runs for every candidate of every request. */
+const COUNT_FIELDS: ReadonlyArray<readonly [Behaviour, string]> = behaviours.map((behaviour) => [
+  behaviour,
+  storedField.count(behaviour),
+]);
+
 export function countsOf(hash: StoredHash): Record<Behaviour, number> {
-  return Object.fromEntries(
-    behaviours.map((behaviour) => [behaviour, num(hash, storedField.count(behaviour))]),
-  ) as Record<Behaviour, number>;
+  const counts = {} as Record<Behaviour, number>;
+  for (const [behaviour, field] of COUNT_FIELDS) counts[behaviour] = num(hash, field);
+  return counts;
 }
 
 export function windowedCountsOf(

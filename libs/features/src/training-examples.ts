@@ -6,12 +6,7 @@
 import type { StorefrontEvent, TrainingExampleV1 } from '@recsys/contracts';
 import { contextOf } from './context-features';
 import { FEATURE_SPEC_VERSION, featureLimits, type Behaviour } from './feature-spec';
-import {
-  contextFeatureVector,
-  crossFeatureVector,
-  itemFeatureVector,
-  userFeatureVector,
-} from './feature-vector';
+import { prepareRequestFeatures } from './feature-vector';
 import { decodeItemFeatures } from './item-features';
 import type { StoredHash } from './stored-features';
 import type { UpdatePlan } from './update-plan';
@@ -49,7 +44,11 @@ export function trainingExamplesOf({
   const user = decodeUserFeatures(snapshot.user, plan.timestampMs);
   const context = contextOf(event);
   // The user and context parts are the same for every example of this event: compute them once.
-  const shared = { ...userFeatureVector(user), ...contextFeatureVector(context) };
+  const request = prepareRequestFeatures({
+    user,
+    userCategories: snapshot.user.categoryAffinity,
+    context,
+  });
   const sequence = [...snapshot.user.sequence].slice(0, featureLimits.sequenceLength).reverse();
   const example = (itemId: string, stored: StoredHash, label: 0 | 1): TrainingExampleV1 => ({
     schemaVersion: 1,
@@ -59,14 +58,7 @@ export function trainingExamplesOf({
     outcome: label === 1 ? outcome : 'impression',
     label,
     sequence,
-    features: itemFeatures({
-      user,
-      userCategories: snapshot.user.categoryAffinity,
-      shared,
-      itemId,
-      stored,
-      atMs: plan.timestampMs,
-    }),
+    features: request.vectorFor(decodeItemFeatures(itemId, stored, plan.timestampMs)),
     context,
     featureSpecVersion: FEATURE_SPEC_VERSION,
     occurredAt: new Date(plan.timestampMs).toISOString(),
@@ -76,20 +68,4 @@ export function trainingExamplesOf({
     ...snapshot.items.map((item) => example(item.itemId, item.stored, 1)),
     ...snapshot.negatives.map((item) => example(item.itemId, item.stored, 0)),
   ];
-}
-
-function itemFeatures(input: {
-  user: ReturnType<typeof decodeUserFeatures>;
-  userCategories: StoredHash;
-  shared: Record<string, number>;
-  itemId: string;
-  stored: StoredHash;
-  atMs: number;
-}): Record<string, number> {
-  const item = decodeItemFeatures(input.itemId, input.stored, input.atMs);
-  return {
-    ...input.shared,
-    ...itemFeatureVector(item),
-    ...crossFeatureVector({ user: input.user, userCategories: input.userCategories, item }),
-  };
 }

@@ -13,4 +13,4 @@ export * from './user-state';
 export { recommend } from './recommend';
 export { rerank } from './rerank';
 export * from './in-memory-reader';
-export * from './item-cache';
+export * from './shared-data-cache';

@@ -22,7 +22,7 @@ import {
   MAX_K,
   recommend,
   recommendationSettingsOf,
-  withItemCache,
+  withSharedDataCache,
   type RecommendationReader,
   type RecommendedItem,
   rerank,
@@ -81,7 +81,7 @@ const ANSWER_MARGIN_MS = 20;
 export class RecommendationService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('recommendations');
   private readonly settings: RecommendationSettings;
-  /** The store reads of the pipeline, item hashes cached briefly (see SCORER_ITEM_CACHE_MS). */
+  /** The store reads of the pipeline, shared (non-user) data cached briefly (see SCORER_ITEM_CACHE_MS). */
   private readonly pipelineReader: RecommendationReader;
   private readonly fallback: FallbackList;
 
@@ -94,7 +94,7 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
     private readonly metrics: ScorerMetrics,
   ) {
     this.settings = recommendationSettingsOf(config.recommendation);
-    this.pipelineReader = withItemCache(reader, { ttlMs: config.itemCacheMs });
+    this.pipelineReader = withSharedDataCache(reader, { ttlMs: config.itemCacheMs });
     this.fallback = new FallbackList({
       load: async () => (await this.nonPersonalised(MAX_K)).items,
       refreshMs: config.fallbackRefreshMs,

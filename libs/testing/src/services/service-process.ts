@@ -60,12 +60,21 @@ export interface StartServiceOptions<N extends ServiceName = ServiceName> {
   readyTimeoutMs?: number;
 }
 
+/**
+ * RECSYS_SERVICE_NODE_ARGS: extra Node options for every service process a test or bench starts, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a service under a bench (Node refuses those options
+ * in NODE_OPTIONS).
+ */
+function serviceNodeArgs(): string[] {
+  return (process.env['RECSYS_SERVICE_NODE_ARGS'] ?? '').split(/\s+/).filter((arg) => arg !== '');
+}
+
 export async function startServiceProcess<N extends ServiceName>(
   options: StartServiceOptions<N>,
 ): Promise<ServiceProcess<N>> {
   const port = await freePort();
   const main = join(REPO_ROOT, 'dist/apps', options.name, 'apps', options.name, 'src/main.js');
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...serviceNodeArgs(), main], {
     env: {
       PATH: process.env['PATH'] ?? '',
       ...options.env,
