@@ -12,7 +12,9 @@ export const requestIdSchema = idSchema.refine(
   (value) => value.length <= 120,
   'at most 120 characters',
 );
-const placementSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.:-]');
+const placementSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.:-]');
 const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /**
