@@ -25,6 +25,8 @@ npx tsc -p tsconfig.json
 npx tsc -p apps/console/web/tsconfig.json --noEmit
 log "linting"
 npm run --silent lint
+log "checking formatting"
+npx prettier --check --log-level warn .
 log "checking the Helm chart (lint, render, offline schema validation)"
 bash tools/chart-check.sh
 
