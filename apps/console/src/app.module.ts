@@ -70,6 +70,8 @@ function lookupProviders(config: ConsoleConfig): Provider[] {
         new ScorerClient({
           baseUrl: config.scorer.url,
           timeoutMs: config.scorer.timeoutMs,
+          // One ADMIN_TOKEN for the whole deployment (the chart gives every service the same Secret).
+          adminToken: config.adminToken,
           onAnswer: (status) => metrics.scorerCalled(status),
         }),
     },

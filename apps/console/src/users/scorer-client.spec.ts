@@ -5,31 +5,35 @@ const response = (status: number, body: unknown) =>
 
 function client(fetchImpl: (url: string) => Promise<Response>) {
   const asked: string[] = [];
+  const authorizations: string[] = [];
   const outcomes: string[] = [];
   const scorer = new ScorerClient({
     baseUrl: 'http://scorer:3004',
     timeoutMs: 500,
-    fetch: (async (input: string) => {
+    adminToken: 'console-admin-token',
+    fetch: (async (input: string, init?: RequestInit) => {
       asked.push(input);
+      authorizations.push(new Headers(init?.headers).get('authorization') ?? '');
       return fetchImpl(input);
     }) as typeof fetch,
     onAnswer: (status) => outcomes.push(status),
   });
-  return { scorer, asked, outcomes };
+  return { scorer, asked, authorizations, outcomes };
 }
 
 describe('ScorerClient', () => {
-  it('passes the scorer’s answer through and marks the console’s placement', async () => {
+  it('asks for the admin preview (no impression logged), passes the answer through, marks the placement', async () => {
     const body = {
       requestId: 'r1',
       items: [{ itemId: 'a', rank: 0, score: 0.9, explanation: 'why' }],
     };
-    const { scorer, asked, outcomes } = client(async () => response(200, body));
+    const { scorer, asked, authorizations, outcomes } = client(async () => response(200, body));
     const answer = await scorer.recommendationsFor({ id: 'u 1', anonymous: false, k: 5 });
     expect(answer).toMatchObject({ status: 'ok', scorerResponse: body });
     expect(asked[0]).toBe(
-      `http://scorer:3004/v1/recommendations/u%201?k=5&placement=${CONSOLE_PLACEMENT}`,
+      `http://scorer:3004/v1/recommendations/u%201/preview?k=5&placement=${CONSOLE_PLACEMENT}`,
     );
+    expect(authorizations[0]).toBe('Bearer console-admin-token');
     expect(outcomes).toEqual(['ok']);
   });
 

@@ -14,8 +14,8 @@ export interface ScorerRequest {
 }
 
 /**
- * Marks the console's calls, so they stay out of experiments limited to storefront placements. The
- * scorer still logs them as impressions (it has no "preview" mode yet).
+ * Marks the console's calls, so they stay out of experiments limited to storefront placements (the arm
+ * shown is then the one a storefront placement outside those experiments would get).
  */
 export const CONSOLE_PLACEMENT = 'console-preview';
 
@@ -24,6 +24,11 @@ export class ScorerClient {
     private readonly options: {
       baseUrl: string;
       timeoutMs: number;
+      /**
+       * The scorer's ADMIN_TOKEN: the console asks for the admin-only preview, which logs no impression
+       * (a logged one would count as shown to the shopper, and in attribution and experiment reports).
+       */
+      adminToken: string;
       fetch?: typeof fetch;
       now?: () => number;
       /** Told every outcome (metrics). */
@@ -40,14 +45,14 @@ export class ScorerClient {
   private async ask(request: ScorerRequest): Promise<ScorerAnswer> {
     const query = new URLSearchParams({ k: String(request.k), placement: CONSOLE_PLACEMENT });
     if (request.anonymous) query.set('anonymous', 'true');
-    const url = `${this.options.baseUrl}/v1/recommendations/${encodeURIComponent(request.id)}?${query.toString()}`;
+    const url = `${this.options.baseUrl}/v1/recommendations/${encodeURIComponent(request.id)}/preview?${query.toString()}`;
     const now = this.options.now ?? (() => performance.now());
     const started = now();
     let response: Response;
     try {
       response = await (this.options.fetch ?? fetch)(url, {
         signal: AbortSignal.timeout(this.options.timeoutMs),
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', authorization: `Bearer ${this.options.adminToken}` },
       });
     } catch (error) {
       return unreachable(error, this.options);

@@ -69,6 +69,29 @@ function recommendationPaths(): Record<string, unknown> {
         },
       },
     },
+    '/v1/recommendations/{userId}/preview': {
+      get: {
+        operationId: 'previewRecommendations',
+        summary:
+          'What the shopper would get, for an operator (admin): the same answer, logged as no ' +
+          'impression and counted in no metric or experiment.',
+        tags: ['recommendations'],
+        ...admin,
+        parameters: [
+          pathParameter('userId', idSchema, 'Storefront user id (or anonymous id).'),
+          ...queryParameters(recommendationQueryV1Schema),
+        ],
+        responses: {
+          ...ok('The list, best first; nothing logged.', 'ServedResponse'),
+          '400': errors.invalid,
+          ...adminErrors,
+          '431': errorResponse(
+            'The request line and headers are over 16 KiB (HTTP_431): send a shorter `exclude`.',
+          ),
+          '503': errors.unavailable,
+        },
+      },
+    },
     '/v1/rank': {
       post: {
         operationId: 'rank',

@@ -3,16 +3,18 @@
  * given list, e.g. search results). Both answer with the `recommendation_response` shape plus whether the
  * answer was degraded (served in the candidate sources' order because the model was late or failed).
  */
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
   idSchema,
   rankRequestV1Schema,
   recommendationQueryV1Schema,
   type RecommendationQueryV1,
 } from '@recsys/contracts';
+import { AdminGuard } from '@recsys/platform';
 import type { RequestContext } from '@recsys/recommendation';
 import {
   RecommendationService,
+  type ServeRequest,
   type ServedResponse,
 } from '../recommendations/recommendation.service';
 import { parseRequest } from './parse';
@@ -36,6 +38,21 @@ function contextOf(query: RecommendationQueryV1): RequestContext {
   };
 }
 
+function serveRequestOf(userId: string, rawQuery: Record<string, unknown>): ServeRequest {
+  const id = parseRequest(idSchema, userId, 'user id');
+  const query = parseRequest(recommendationQueryV1Schema, rawQuery, 'query');
+  return {
+    ...(query.anonymous ? { anonymousId: id } : { userId: id }),
+    k: query.k,
+    context: contextOf(query),
+    ...(query.exclude === undefined ? {} : { exclude: query.exclude }),
+    ...(query.placement === undefined ? {} : { placement: query.placement }),
+    ...(query.personalization === undefined ? {} : { personalization: query.personalization }),
+    ...(query.sessionId === undefined ? {} : { sessionId: query.sessionId }),
+    ...(query.requestId === undefined ? {} : { requestId: query.requestId }),
+  };
+}
+
 @Controller('v1')
 export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationService) {}
@@ -45,18 +62,17 @@ export class RecommendationsController {
     @Param('userId') userId: string,
     @Query() rawQuery: Record<string, unknown>,
   ): Promise<ServedResponse> {
-    const id = parseRequest(idSchema, userId, 'user id');
-    const query = parseRequest(recommendationQueryV1Schema, rawQuery, 'query');
-    return this.recommendations.recommend({
-      ...(query.anonymous ? { anonymousId: id } : { userId: id }),
-      k: query.k,
-      context: contextOf(query),
-      ...(query.exclude === undefined ? {} : { exclude: query.exclude }),
-      ...(query.placement === undefined ? {} : { placement: query.placement }),
-      ...(query.personalization === undefined ? {} : { personalization: query.personalization }),
-      ...(query.sessionId === undefined ? {} : { sessionId: query.sessionId }),
-      ...(query.requestId === undefined ? {} : { requestId: query.requestId }),
-    });
+    return this.recommendations.recommend(serveRequestOf(userId, rawQuery));
+  }
+
+  /** The same answer for an operator (admin): logged as no impression and counted nowhere. */
+  @Get('recommendations/:userId/preview')
+  @UseGuards(AdminGuard)
+  async preview(
+    @Param('userId') userId: string,
+    @Query() rawQuery: Record<string, unknown>,
+  ): Promise<ServedResponse> {
+    return this.recommendations.recommend({ ...serveRequestOf(userId, rawQuery), preview: true });
   }
 
   @Post('rank')

@@ -45,6 +45,12 @@ import { withinDeadline, type FallbackReason } from './within-deadline';
 
 export interface ServeRequest extends RequestIdentity {
   k: number;
+  /**
+   * An operator's look at what the shopper would get (the console's user lookup): nothing is logged
+   * or counted — no impression event (it would feed the shown-without-click filter, attribution and
+   * experiment reports) and no served/arm metrics.
+   */
+  preview?: boolean;
   requestId?: string;
   sessionId?: string;
   placement?: string;
@@ -216,7 +222,7 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
    * user's consent could not be read, and no experiment arm or model chose the list.
    */
   private fallbackAnswer(input: {
-    request: RequestIdentity & { requestId?: string };
+    request: RequestIdentity & { requestId?: string; preview?: boolean };
     reason: FallbackReason;
     items: RecommendedItem[];
     started: number;
@@ -224,13 +230,14 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
   }): ServedResponse {
     const { request } = input;
     const totalMs = performance.now() - input.started;
-    this.metrics.served({
-      endpoint: input.endpoint,
-      arm: DEFAULT_ARM,
-      degraded: true,
-      personalized: false,
-      seconds: totalMs / 1000,
-    });
+    if (request.preview !== true)
+      this.metrics.served({
+        endpoint: input.endpoint,
+        arm: DEFAULT_ARM,
+        degraded: true,
+        personalized: false,
+        seconds: totalMs / 1000,
+      });
     return {
       schemaVersion: 1,
       requestId: request.requestId ?? randomUUID(),
@@ -274,7 +281,7 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
   }
 
   private answer(input: {
-    request: RequestIdentity & { sessionId?: string; placement?: string };
+    request: RequestIdentity & { sessionId?: string; placement?: string; preview?: boolean };
     who: {
       userKey: string | undefined;
       personalization: boolean;
@@ -311,6 +318,7 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
         totalMs: performance.now() - input.started,
       },
     };
+    if (request.preview === true) return response;
     this.metrics.served({
       endpoint: input.endpoint,
       arm: response.arm,
