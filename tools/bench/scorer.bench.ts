@@ -147,7 +147,9 @@ interface Load {
 async function measure(scorerUrl: string, userIds: string[], load: Load) {
   let next = 0;
   const urls = () => `${scorerUrl}/v1/recommendations/${userIds[next++ % userIds.length]}?k=10`;
-  await closedLoop(urls, 4, 3); // warm-up: JIT, connections, the model's first predictions
+  // Warm-up, long enough for the JIT to settle on the hot paths at full concurrency (3 s left the
+  // maximum below its value after a long open loop), the connections and the model's first predictions.
+  await closedLoop(urls, 16, 10);
   // The maximum first: after an open loop above capacity, its backlog would still be draining.
   const maximum = await closedLoop(urls, 16, Math.min(10, load.seconds));
   const { samples, answeredPerSecond } = await openLoop(urls, load);
