@@ -6,10 +6,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { physicalTopicName, type StorefrontEvent } from '@recsys/contracts';
 import { FeatureStore, RedisConnection } from '@recsys/feature-store';
 import { pseudonymiseUserId, updatePlanOf } from '@recsys/features';
-import { createHttpApp } from '@recsys/platform';
-import { integrationEnvironment, readTopic, serviceEnv, testNamespace } from '@recsys/testing';
-import { loadScorerConfig } from '../src/config';
-import { scorerService } from '../src/service';
+import { integrationEnvironment, readTopic, testNamespace } from '@recsys/testing';
+import { scorerTestConfig, startScorerApp } from './scorer-test-app';
 
 const ADMIN_TOKEN = 'preview-admin-token-0123456789';
 const SECRET = 'preview-pseudonymisation-secret';
@@ -32,16 +30,10 @@ function viewOf(itemId: string, index: number): StorefrontEvent {
 describe('scorer preview for operators', () => {
   const environment = integrationEnvironment();
   const namespace = testNamespace('scorer-preview');
-  const config = loadScorerConfig({
-    ...serviceEnv(environment, namespace),
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    LOG_LEVEL: 'fatal',
-    MODEL_BACKEND: 'cpu',
+  const config = scorerTestConfig(environment, namespace, {
     ADMIN_TOKEN,
     SCORER_PSEUDONYMISATION_SECRET: SECRET,
     SCORER_LOG_IMPRESSIONS: 'true',
-    KAFKA_TOPIC_PARTITIONS: '1',
   });
   const redis = new RedisConnection(config.redis);
   let app: NestFastifyApplication;
@@ -64,9 +56,7 @@ describe('scorer preview for operators', () => {
     }
     const views = ITEMS.slice(0, 4).map((itemId, index) => viewOf(itemId, index));
     await store.apply({ plans: views.map((event) => ({ plan: updatePlanOf(event) })) });
-    app = await createHttpApp(scorerService, config);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = await app.getUrl();
+    ({ app, baseUrl } = await startScorerApp(config));
   });
 
   afterAll(async () => {

@@ -20,17 +20,14 @@ import {
 import type { Experiment } from '@recsys/experiments';
 import { FeatureStore, RedisConnection } from '@recsys/feature-store';
 import { pseudonymiseUserId, updatePlanOf } from '@recsys/features';
-import { createHttpApp } from '@recsys/platform';
 import {
   arbitraryFromJsonSchema,
   integrationEnvironment,
   mutationsOf,
   nastyText,
   propertyParameters,
-  serviceEnv,
   testNamespace,
 } from '@recsys/testing';
-import { loadScorerConfig } from '../src/config';
 import { buildScorerOpenApiDocument } from '../src/docs/openapi';
 import {
   conclusionSchema,
@@ -41,7 +38,7 @@ import {
   offerOutcomesSchema,
   servedResponseSchema,
 } from '../src/docs/scorer-responses';
-import { scorerService } from '../src/service';
+import { scorerTestConfig, startScorerApp } from './scorer-test-app';
 
 // Each property makes a few hundred HTTP calls against the real stores.
 jest.setTimeout(300_000);
@@ -153,16 +150,10 @@ const experiments = fc
 describe('scorer HTTP under generated input (properties)', () => {
   const environment = integrationEnvironment();
   const namespace = testNamespace('scorer-props');
-  const config = loadScorerConfig({
-    ...serviceEnv(environment, namespace),
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    LOG_LEVEL: 'fatal',
-    MODEL_BACKEND: 'cpu',
+  const config = scorerTestConfig(environment, namespace, {
     ADMIN_TOKEN,
     SCORER_PSEUDONYMISATION_SECRET: SECRET,
     SCORER_EXPERIMENTS_REFRESH_MS: '200',
-    KAFKA_TOPIC_PARTITIONS: '1',
   });
   const redis = new RedisConnection(config.redis);
   const store = new FeatureStore(redis);
@@ -198,9 +189,7 @@ describe('scorer HTTP under generated input (properties)', () => {
       });
     }
     await seed(fc.sample(histories, { seed: 20_261_129, numRuns: 1 })[0]!);
-    app = await createHttpApp(scorerService, config);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = await app.getUrl();
+    ({ app, baseUrl } = await startScorerApp(config));
   });
 
   afterAll(async () => {

@@ -47,6 +47,12 @@ const adminErrors = { '401': errors.unauthorized, '403': errors.forbidden };
 const experimentId = pathParameter('id', experimentIdSchema, 'Experiment id.');
 const unknownExperiment = errorResponse('No experiment with this id (EXPERIMENT_UNKNOWN).');
 
+/** A shopper's id in the path and the recommendation query (the list and its operator preview). */
+const recommendationParameters = () => [
+  pathParameter('userId', idSchema, 'Storefront user id (or anonymous id).'),
+  ...queryParameters(recommendationQueryV1Schema),
+];
+
 function recommendationPaths(): Record<string, unknown> {
   return {
     '/v1/recommendations/{userId}': {
@@ -54,10 +60,7 @@ function recommendationPaths(): Record<string, unknown> {
         operationId: 'recommend',
         summary: 'Top-K items for a shopper (or an anonymous device id with `anonymous=true`).',
         tags: ['recommendations'],
-        parameters: [
-          pathParameter('userId', idSchema, 'Storefront user id (or anonymous id).'),
-          ...queryParameters(recommendationQueryV1Schema),
-        ],
+        parameters: recommendationParameters(),
         responses: {
           ...ok('The list, best first; logged as a recommendation impression.', 'ServedResponse'),
           '400': errors.invalid,
@@ -77,10 +80,7 @@ function recommendationPaths(): Record<string, unknown> {
           'impression and counted in no metric or experiment.',
         tags: ['recommendations'],
         ...admin,
-        parameters: [
-          pathParameter('userId', idSchema, 'Storefront user id (or anonymous id).'),
-          ...queryParameters(recommendationQueryV1Schema),
-        ],
+        parameters: recommendationParameters(),
         responses: {
           ...ok('The list, best first; nothing logged.', 'ServedResponse'),
           '400': errors.invalid,
