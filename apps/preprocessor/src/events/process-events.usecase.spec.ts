@@ -40,10 +40,12 @@ class FakeStore implements FeatureStorePort {
   stored: string | undefined;
   window: QualityCounts = { total: 0, invalid: 0, duplicate: 0, late: 0, unknown_item: 0 };
   catalogue = new Map<string, StoredHash>();
+  /** Outcomes the next apply returns, by event id (else applied). */
+  outcomes = new Map<string, ApplyOutcome>();
 
   async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
     this.batches.push(batch);
-    return batch.plans.map(() => ({ status: 'applied' }));
+    return batch.plans.map(({ plan }) => this.outcomes.get(plan.eventId) ?? { status: 'applied' });
   }
   async qualityWindow(): Promise<QualityCounts> {
     return this.window;
@@ -125,6 +127,15 @@ describe('ProcessEventsUseCase', () => {
     ]);
     expect(store.batches[0]!.plans.map((entry) => entry.plan.eventId)).toEqual(['c']);
     expect(summary.skippedAsProcessed).toBe(2);
+  });
+
+  it('counts events the store found already applied (a script re-sent after a lost reply) as redelivered', async () => {
+    const { store, publisher, useCase } = setup();
+    store.outcomes.set('a', { status: 'already_applied' });
+    const summary = await useCase.execute([message(5, view('a', NOW)), message(6, view('b', NOW))]);
+    expect(summary).toMatchObject({ applied: 1, skippedAsProcessed: 1, duplicates: 0 });
+    const notices = publisher.sent.find((entry) => entry.topic === 'features.updated.v1');
+    expect(notices?.messages.map((entry) => entry.key)).toEqual(['b']);
   });
 
   it('counts events older than the partition watermark minus the allowance as late', async () => {

@@ -53,6 +53,10 @@ export interface ProcessingSettings extends DecodeSettings {
 
 export interface BatchSummary {
   received: number;
+  /**
+   * Redelivered events whose effects were already in the store: below the partition's stored offset
+   * before the apply, or found so by the apply script itself (ioredis re-sent it after a lost reply).
+   */
   skippedAsProcessed: number;
   applied: number;
   duplicates: number;
@@ -134,7 +138,10 @@ export class ProcessEventsUseCase {
     const visibleAt = this.now();
     const summary: BatchSummary = {
       received: messages.length,
-      skippedAsProcessed: messages.length - fresh.length,
+      skippedAsProcessed:
+        messages.length -
+        fresh.length +
+        outcomes.filter((outcome) => outcome.status === 'already_applied').length,
       applied: outcomes.filter((outcome) => outcome.status === 'applied').length,
       duplicates: outcomes.filter((outcome) => outcome.status === 'duplicate').length,
       erased: outcomes.filter((outcome) => outcome.status === 'erased').length,
