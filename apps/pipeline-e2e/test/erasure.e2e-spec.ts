@@ -191,29 +191,34 @@ describe('erasure of one shopper, end to end', () => {
     (await json<{ window: { examples: number } }>('trainer', '/v1/models')).window.examples;
   /**
    * Whether the scorer personalises for the shopper. A degraded answer (fallback list, late model) or
-   * a retriable refusal says nothing about erasure, so it is asked again, as a storefront would.
+   * a retriable refusal says nothing about erasure, so it is asked again for up to 10 s, as a storefront
+   * would; one that stays degraded fails the test rather than being read as an answer.
    */
   async function personalised(userId: string): Promise<boolean> {
-    for (let attempt = 1; ; attempt += 1) {
-      const response = await fetch(`${services.scorer!.url}/v1/recommendations/${userId}?k=5`);
-      const body = (await response.json()) as {
-        personalized?: boolean;
-        degraded?: boolean;
-        error?: { retriable?: boolean };
-      };
-      const askAgain =
-        (response.status === 503 && body.error?.retriable === true) ||
-        (response.ok && body.degraded === true);
-      if (askAgain && attempt < 20) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
-      }
-      if (!response.ok)
-        throw new Error(
-          `${userId}: the scorer answered ${response.status}: ${JSON.stringify(body)}`,
-        );
-      return body.personalized === true;
-    }
+    const answer = await waitFor(
+      async () => {
+        const response = await fetch(`${services.scorer!.url}/v1/recommendations/${userId}?k=5`);
+        const body = (await response.json()) as {
+          personalized?: boolean;
+          degraded?: boolean;
+          error?: { retriable?: boolean };
+        };
+        const askAgain =
+          (response.status === 503 && body.error?.retriable === true) ||
+          (response.ok && body.degraded === true);
+        return askAgain ? undefined : { ok: response.ok, status: response.status, body };
+      },
+      {
+        description: `an answer for ${userId} that is not degraded`,
+        timeoutMs: 10_000,
+        intervalMs: 500,
+      },
+    );
+    if (!answer.ok)
+      throw new Error(
+        `${userId}: the scorer answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+      );
+    return answer.body.personalized === true;
   }
 
   /** The counted part of a shopper's features: what a rebuild must reproduce exactly. */

@@ -1,6 +1,12 @@
 /** An item's features at a point in time, decoded from its feature-store hash. */
 import { windows, type Behaviour } from './feature-spec';
-import { countsOf, storedField, storedNumber, type StoredHash } from './stored-features';
+import {
+  countsOf,
+  decayedValue,
+  storedField,
+  storedNumber,
+  type StoredHash,
+} from './stored-features';
 
 export interface ItemFeatures {
   itemId: string;
@@ -76,11 +82,6 @@ function timeless(hash: StoredHash): Timeless {
   return entry;
 }
 
-/** A stored decayed counter's value at `nowMs` (as decayedCount, from already parsed numbers). */
-function decayedTo(value: number, ageMs: number, windowMs: number): number {
-  return value === 0 ? 0 : value * Math.exp(-Math.max(0, ageMs) / windowMs);
-}
-
 /**
  * An item's features at `nowMs`. The returned `counts` and `categoryPath` are shared between calls for
  * the same hash object, and frozen: read them, copy them to change them.
@@ -88,8 +89,8 @@ function decayedTo(value: number, ageMs: number, windowMs: number): number {
 export function decodeItemFeatures(itemId: string, hash: StoredHash, nowMs: number): ItemFeatures {
   const { facts, views } = timeless(hash);
   const ageMs = nowMs - views.atMs;
-  const viewsLastHour = decayedTo(views.lastHour, ageMs, windows['1h']);
-  const viewsLastDay = decayedTo(views.lastDay, ageMs, windows['24h']);
+  const viewsLastHour = decayedValue(views.lastHour, ageMs, windows['1h']);
+  const viewsLastDay = decayedValue(views.lastDay, ageMs, windows['24h']);
   // Field by field rather than a spread: this runs for every candidate of every request.
   return {
     itemId,

@@ -26,7 +26,15 @@ const num = (hash: StoredHash, field: string): number => {
   return Number.isFinite(value) ? value : 0;
 };
 
-/** Value of a decayed counter at `nowMs` (never grows: an event in the future counts as now). */
+/**
+ * A decayed counter's stored value `ageMs` after its last update, over a window of `windowMs`. Never
+ * grows: a negative age (an event in the future) counts as 0.
+ */
+export function decayedValue(value: number, ageMs: number, windowMs: number): number {
+  return value === 0 ? 0 : value * Math.exp(-Math.max(0, ageMs) / windowMs);
+}
+
+/** Value of a decayed counter at `nowMs`, read from its hash. */
 export function decayedCount(
   hash: StoredHash,
   counter: { behaviour: Behaviour; window: WindowName },
@@ -34,8 +42,8 @@ export function decayedCount(
 ): number {
   const value = num(hash, storedField.decayed(counter.behaviour, counter.window));
   if (value === 0) return 0;
-  const age = Math.max(0, nowMs - num(hash, storedField.decayedAt(counter.behaviour)));
-  return value * Math.exp(-age / windows[counter.window]);
+  const ageMs = nowMs - num(hash, storedField.decayedAt(counter.behaviour));
+  return decayedValue(value, ageMs, windows[counter.window]);
 }
 
 /** `n:<behaviour>` of every behaviour, built once: countsOf runs for every candidate of every request. */
