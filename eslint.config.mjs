@@ -61,6 +61,7 @@ function moduleBoundaries(testTools) {
             'type:util',
             'type:contracts',
             'type:telemetry',
+            'type:testing',
           ],
           bannedExternalImports: Object.values(CLIENTS),
         },
@@ -170,6 +171,8 @@ export default tseslint.config(
       'libs/config/src/**/*.ts',
       'libs/testing/src/infrastructure/**/*.ts',
       'libs/testing/src/services/**/*.ts',
+      // A service fixture started as a child process reads its environment as main.ts does.
+      'libs/*/test/fixtures/**/*.ts',
       'tools/**/*.ts',
       'deploy/**/test/**/*.ts',
     ],

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Schemathesis (pinned in tools/schemathesis/requirements.txt) against the collector's and the scorer's
-# OpenAPI documents (`GET /docs/openapi.json`), on the built services as processes, on real Kafka and Redis.
+# Schemathesis (pinned in tools/schemathesis/requirements.txt) against the OpenAPI documents of all five
+# HTTP services (`GET /docs/openapi.json`: collector, scorer, preprocessor, trainer, console), on the built
+# services as processes, on real Kafka and Redis; admin operations get the shared ADMIN_TOKEN.
 # Every operation gets generated requests, valid and invalid, with and without credentials (fuzzing),
 # and documented boundary values (coverage); the checks in tools/schemathesis/schemathesis.toml must all
 # hold: never a 5xx, documented status codes, content types, headers and bodies, invalid data refused,
 # valid data accepted, auth enforced. Exits non-zero on any failure.
 #
 #   bash tools/schemathesis.sh                 CI size: 30 examples per operation; the coverage phase for
-#                                              the scorer only (the collector's enumerates ~10k boundary
-#                                              cases of eleven event types: minutes)
+#                                              every service but the collector (whose ~10k boundary cases
+#                                              of eleven event types take minutes)
 #   SCHEMATHESIS_FULL=1 bash tools/schemathesis.sh   full size: coverage for both, 500 examples each
 #   SCHEMATHESIS_MAX_EXAMPLES=<n>              examples per operation (either size)
 #   SCHEMATHESIS_SEED=<n>                      another fixed seed (default 20261129)
@@ -26,7 +27,7 @@ else
   MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-30}"
   COLLECTOR_PHASES="examples,fuzzing"
 fi
-SCORER_PHASES="examples,coverage,fuzzing"
+PHASES="examples,coverage,fuzzing"
 SEED="${SCHEMATHESIS_SEED:-20261129}"
 REPORT_DIR="${SCHEMATHESIS_REPORT_DIR:-$REPO_ROOT/.run/schemathesis}"
 WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/recsys-schemathesis.XXXXXX")"
@@ -110,8 +111,8 @@ st_bin="$(bash tools/python-tools.sh tools/schemathesis/requirements.txt)"
 mkdir -p "$REPORT_DIR"
 start_infrastructure
 
-log "building collector and scorer"
-npx nx run-many -t build -p collector,scorer --output-style=static >/dev/null
+log "building the five HTTP services"
+npx nx run-many -t build -p collector,scorer,preprocessor,trainer,console --output-style=static >/dev/null
 
 start_service collector \
   COLLECTOR_PSEUDONYMISATION_SECRET="$SECRET" \
@@ -123,9 +124,26 @@ start_service scorer \
   ADMIN_TOKEN="$ADMIN_TOKEN" \
   MODEL_BACKEND=cpu
 scorer_url="$service_url"
+start_service preprocessor \
+  PREPROCESSOR_PSEUDONYMISATION_SECRET="$SECRET" \
+  ADMIN_TOKEN="$ADMIN_TOKEN"
+preprocessor_url="$service_url"
+start_service trainer \
+  ADMIN_TOKEN="$ADMIN_TOKEN" \
+  MODEL_BACKEND=cpu
+trainer_url="$service_url"
+# The console's user lookup asks the scorer started above.
+start_service console \
+  CONSOLE_PSEUDONYMISATION_SECRET="$SECRET" \
+  ADMIN_TOKEN="$ADMIN_TOKEN" \
+  SCORER_URL="$scorer_url"
+console_url="$service_url"
 
 failed=()
 run_schemathesis collector "$collector_url" "$COLLECTOR_PHASES" || failed+=(collector)
-run_schemathesis scorer "$scorer_url" "$SCORER_PHASES" || failed+=(scorer)
+run_schemathesis scorer "$scorer_url" "$PHASES" || failed+=(scorer)
+run_schemathesis preprocessor "$preprocessor_url" "$PHASES" || failed+=(preprocessor)
+run_schemathesis trainer "$trainer_url" "$PHASES" || failed+=(trainer)
+run_schemathesis console "$console_url" "$PHASES" || failed+=(console)
 [ "${#failed[@]}" -eq 0 ] || die "schemathesis found failures in: ${failed[*]} (reports: $REPORT_DIR)"
 log "schemathesis: no failures (reports: $REPORT_DIR)"

@@ -97,6 +97,13 @@ describe('Dockerfile', () => {
     ).toEqual([['node', '/app']]);
   });
 
+  it('makes services listen on every interface of their container, overridable (HOST, not HTTP_HOST)', () => {
+    const env = (stage: string) =>
+      all(stageNamed(stage), 'ENV').map((instruction) => instruction.args);
+    expect(env('service')).toContain('HOST=0.0.0.0');
+    expect([...env('runtime'), ...env('service')].join(' ')).not.toMatch(/HTTP_HOST/);
+  });
+
   it('has a container health check on /health/live for services and none for the cli', () => {
     expect(
       all(stageNamed('service'), 'HEALTHCHECK').map((instruction) => instruction.args),

@@ -79,16 +79,17 @@ export const MANAGED_ENV: Record<ChartService, string[]> = {
     ...MANAGED_EVERYWHERE,
     'ADMIN_TOKEN',
     'CONSOLE_PSEUDONYMISATION_SECRET',
+    'PRIVACY_TOMBSTONE_SECRET',
     'SCORER_URL',
     'CONSOLE_GROUP_ID',
   ],
 };
 
 /**
- * Known but refused in `<service>.env`: secrets belong in Secrets (the chart maps them), and the chart
- * never runs the collector without write keys.
+ * Known but refused in `<service>.env`: secrets belong in Secrets (the chart maps them), the chart
+ * never runs the collector without write keys, and `HOST` would be ignored (the chart's HTTP_HOST wins).
  */
-const REFUSED_ENV = ['COLLECTOR_AUTH_DISABLED', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'];
+const REFUSED_ENV = ['COLLECTOR_AUTH_DISABLED', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'HOST'];
 
 type Fragment = Record<string, unknown> | ((port: number) => Record<string, unknown>);
 

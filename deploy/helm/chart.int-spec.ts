@@ -431,6 +431,19 @@ describe('environment variables', () => {
     },
   );
 
+  it.each(CHART_SERVICES)(
+    '%s: listens on every interface of its pod (services bind 127.0.0.1 unless told)',
+    async (service) => {
+      const load = await configLoader(service);
+      for (const { label, manifests } of configurations()) {
+        const config = load(resolvedEnv(containerOf(manifests, service))) as {
+          http: { host: string };
+        };
+        expect({ label, host: config.http.host }).toEqual({ label, host: '0.0.0.0' });
+      }
+    },
+  );
+
   it('composes the Redis URL with the ACL user and the password from its Secret, over TLS', () => {
     const container = containerOf(prod, 'scorer');
     const password = container.env?.find((variable) => variable.name === 'RECSYS_REDIS_PASSWORD');

@@ -9,6 +9,8 @@ import {
 } from '@recsys/kafka';
 import {
   APP_CONFIG,
+  OpenApiController,
+  openApiDocumentProvider,
   HEALTH_INDICATORS,
   HealthController,
   METRICS_REGISTRY,
@@ -18,7 +20,7 @@ import {
 import type { Registry } from 'prom-client';
 import { createAuthenticator } from './auth/authentication.hook';
 import { COLLECTOR_SERVICE_NAME, type CollectorConfig } from './config';
-import { DocsController } from './docs/docs.controller';
+import { buildOpenApiDocument } from './docs/openapi';
 import { CollectorHttpSetup, REQUEST_AUTHENTICATOR } from './http/collector-http.setup';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestEventsUseCase } from './ingest/ingest-events.usecase';
@@ -28,6 +30,9 @@ import { ItemsController } from './ingest/items.controller';
 import { pseudonymiserFor } from './ingest/pseudonymise';
 import { CollectorMetrics } from './metrics/collector-metrics';
 import { IngestQuota } from './rate-limit/ingest-quota';
+
+/** How often the open circuit breaker checks whether a broker answers again. */
+const KAFKA_PROBE_INTERVAL_MS = 500;
 
 /** Topics the collector writes, created at start-up when KAFKA_CREATE_TOPICS (local and test setups). */
 function topicsToEnsure(config: CollectorConfig): TopicSpec[] {
@@ -81,8 +86,12 @@ function ingestProviders(config: CollectorConfig): Provider[] {
   return [
     {
       provide: CollectorMetrics,
-      inject: [METRICS_REGISTRY],
-      useFactory: (registry: Registry) => new CollectorMetrics(registry),
+      inject: [METRICS_REGISTRY, KafkaPublisher],
+      useFactory: (registry: Registry, publisher: KafkaPublisher) => {
+        const metrics = new CollectorMetrics(registry);
+        if (publisher.circuit) metrics.watchCircuit(publisher.circuit);
+        return metrics;
+      },
     },
     {
       provide: IngestEventsUseCase,
@@ -105,13 +114,19 @@ export class CollectorModule {
     return {
       module: CollectorModule,
       imports: [
-        KafkaModule.forRoot({ config: config.kafka, ensureTopics: topicsToEnsure(config) }),
+        KafkaModule.forRoot({
+          config: config.kafka,
+          ensureTopics: topicsToEnsure(config),
+          // While Kafka is unreachable, answer 503 at once instead of after the send timeout.
+          publisher: { circuitBreaker: { probeIntervalMs: KAFKA_PROBE_INTERVAL_MS } },
+        }),
         MetricsModule.forRoot({ serviceName: COLLECTOR_SERVICE_NAME }),
         RedisModule.forRoot({ config: config.redis, optionalAtStart: true }),
       ],
-      controllers: [DocsController, HealthController, IngestController, ItemsController],
+      controllers: [OpenApiController, HealthController, IngestController, ItemsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        openApiDocumentProvider(buildOpenApiDocument),
         { provide: REQUEST_AUTHENTICATOR, useValue: createAuthenticator(config.auth) },
         CollectorHttpSetup,
         healthIndicators(),

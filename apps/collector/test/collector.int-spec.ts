@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { physicalTopicName, type DeadLetterV1, type StorefrontEvent } from '@recsys/contracts';
-import { pseudonymiseUserId } from '@recsys/features';
+import { pseudonymiseSessionId, pseudonymiseUserId } from '@recsys/features';
 import { KafkaClient, KafkaPublisher } from '@recsys/kafka';
 import { createHttpApp } from '@recsys/platform';
 import {
@@ -133,11 +133,19 @@ describe('collector over HTTP on a real broker', () => {
     expect(written).toEqual({
       ...event,
       userId: pseudonym('u-1001'),
+      sessionId: pseudonymiseSessionId(SECRET, event['sessionId'] as string),
       receivedAt: expect.any(String),
     });
     expect(record!.value).not.toContain('u-1001');
     expect(Date.parse(written.receivedAt!)).toBeGreaterThan(Date.now() - 60_000);
-    expect(record!.headers).toMatchObject({ ce_id: 'evt-0002', ce_type: 'product_view' });
+    expect(record!.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_id: 'evt-0002',
+      ce_type: 'io.recsys.event.product_view.v1',
+      ce_time: event['timestamp'],
+      'content-type': 'application/json',
+    });
+    expect(record!.headers['ce_source']).toMatch(/collector/);
   });
 
   it('accepts the valid part of a batch, reports the invalid part, and dead-letters it pseudonymised', async () => {

@@ -15,14 +15,18 @@ import {
   HEALTH_INDICATORS,
   HealthController,
   MetricsModule,
+  OpenApiController,
+  openApiDocumentProvider,
   type HealthIndicator,
 } from '@recsys/platform';
 import { CONSOLE_SERVICE_NAME, type ConsoleConfig } from './config';
+import { buildConsoleOpenApiDocument } from './docs/openapi';
 import { ConsoleMetrics } from './console.metrics';
 import { ExperimentsUseCase } from './experiments/experiments.usecase';
 import { ApiController } from './http/api.controller';
 import { AssetsController } from './http/assets.controller';
 import { WebAssets } from './http/web-assets';
+import { ConsoleErasures } from './live/console-erasures.service';
 import { ConsumerLag } from './live/consumer-lag.service';
 import { LiveTraffic } from './live/live-traffic.service';
 import { LiveUseCase } from './live/live.usecase';
@@ -36,6 +40,8 @@ function topicsToCreate(config: ConsoleConfig) {
   return [
     { topic: 'events.raw.v1' as const, partitions },
     { topic: 'events.dlq.v1' as const, partitions },
+    // One partition, like the preprocessor and trainer create it: erasures are few and ordered.
+    { topic: 'privacy.erasures.v1' as const, partitions: 1 },
   ];
 }
 
@@ -104,10 +110,11 @@ export class ConsoleModule {
         MetricsModule.forRoot({ serviceName: CONSOLE_SERVICE_NAME }),
         RedisModule.forRoot({ config: config.redis }),
       ],
-      controllers: [ApiController, AssetsController, HealthController],
+      controllers: [OpenApiController, ApiController, AssetsController, HealthController],
       providers: [
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
         { provide: APP_CONFIG, useValue: config },
+        openApiDocumentProvider(buildConsoleOpenApiDocument),
         AdminGuard,
         ConsoleMetrics,
         ConsumerLag,
@@ -115,6 +122,7 @@ export class ConsoleModule {
         ...storeProviders(config),
         ...lookupProviders(config),
         LiveTraffic,
+        ConsoleErasures,
         LiveUseCase,
         ModelsUseCase,
         { provide: WebAssets, useValue: new WebAssets(options.webRoot) },

@@ -36,13 +36,19 @@ const consoleEnvSchema = z
     /** How long the user lookup waits for the scorer. @default 3000 */
     CONSOLE_SCORER_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(3_000),
     /**
-     * The collector's pseudonymisation secret, to look shoppers up by storefront user id. Unset: lookups
-     * by anonymous id or by feature-store key only. Never logged. @default undefined
+     * The collector's pseudonymisation secret, to look shoppers up by storefront user or anonymous id.
+     * Unset: lookups by feature-store key only. Never logged. @default undefined
      */
     CONSOLE_PSEUDONYMISATION_SECRET: z
       .string()
       .min(16, 'must be at least 16 characters')
       .optional(),
+    /**
+     * The preprocessor's PRIVACY_TOMBSTONE_SECRET: the console names erased shoppers by the same keyed
+     * subject, to drop their recent events. Unset: an unkeyed hash (development only). Never logged.
+     * @default undefined
+     */
+    PRIVACY_TOMBSTONE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
      * Consumer group of the console's traffic counters. It needs every partition, so each console
      * replica needs its own. @default "<prefix>.console"
@@ -65,6 +71,7 @@ const consoleEnvSchema = z
     adminToken: env.ADMIN_TOKEN,
     scorer: { url: env.SCORER_URL.replace(/\/+$/, ''), timeoutMs: env.CONSOLE_SCORER_TIMEOUT_MS },
     pseudonymisationSecret: env.CONSOLE_PSEUDONYMISATION_SECRET,
+    tombstoneSecret: env.PRIVACY_TOMBSTONE_SECRET,
     groupId: env.CONSOLE_GROUP_ID ?? defaultGroupIdOf(env.KAFKA_TOPIC_PREFIX, CONSOLE_SERVICE_NAME),
     modelName: env.MODEL_NAME,
     topics: { create: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS },

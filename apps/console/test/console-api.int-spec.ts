@@ -318,8 +318,11 @@ describe('the console API on a real broker and Redis', () => {
     );
     if (live.pipeline.status !== 'ok' || live.consumerLag.status !== 'ok')
       throw new Error('sections');
+    // Written without a judgement (as an older preprocessor does): judged from its counts.
     expect(live.pipeline.gate).toMatchObject({
       state: 'closed',
+      judgement: 'over_threshold',
+      metricJudgements: { invalid: 'over_threshold', late: 'ok' },
       crossed: ['invalid'],
       eventsInWindow: 400,
     });
@@ -381,6 +384,7 @@ describe('the console API on a real broker and Redis', () => {
     });
     expect(lookup.recentEvents.length).toBeGreaterThan(0);
     expect(lookup.recentEvents[0]!.eventType).toMatch(/product_view|search/);
+    expect(lookup.recommendedItems).toEqual([]);
     expect(lookup.recommendations).toMatchObject({
       status: 'unreachable',
       error: { code: 'SCORER_UNREACHABLE', httpStatus: null },

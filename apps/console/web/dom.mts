@@ -47,17 +47,24 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
-/** A table from a header row and body rows. */
+/**
+ * A table from a header row and body rows, in its own horizontal scroll box: a table wider than a
+ * narrow screen scrolls by itself instead of widening the page. `attributes` go on the table.
+ */
 export function table(
-  headers: readonly string[],
+  headers: readonly Child[],
   rows: ReadonlyArray<readonly Child[]>,
   attributes: Attributes = {},
-): HTMLTableElement {
+): HTMLElement {
   return el(
-    'table',
-    attributes,
-    el('thead', {}, el('tr', {}, ...headers.map((header) => el('th', { scope: 'col' }, header)))),
-    el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((cell) => el('td', {}, cell))))),
+    'div',
+    { class: 'table-scroll' },
+    el(
+      'table',
+      attributes,
+      el('thead', {}, el('tr', {}, ...headers.map((header) => el('th', { scope: 'col' }, header)))),
+      el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((cell) => el('td', {}, cell))))),
+    ),
   );
 }
 
@@ -95,8 +102,9 @@ export function formatPrecise(value: number): string {
   return preciseFormat.format(value);
 }
 
+/** With a no-break space: a figure and its sign never part at a line end. */
 export function formatPercent(value: number, digits = 2): string {
-  return `${(value * 100).toFixed(digits)} %`;
+  return `${(value * 100).toFixed(digits)}\u00a0%`;
 }
 
 export function formatDuration(ms: number): string {

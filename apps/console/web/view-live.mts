@@ -114,14 +114,60 @@ function headline(live: LiveV1): HTMLElement {
   );
 }
 
+type Gate = NonNullable<PipelineStatusV1['gate']>;
+
+/** A judgement's badge: a window too small to judge is neutral, never a green "ok". */
+const JUDGEMENT_BADGES: Record<Gate['judgement'], { text: string; tone: string }> = {
+  ok: { text: 'ok', tone: 'good' },
+  over_threshold: { text: 'over', tone: 'bad' },
+  not_judged: { text: 'not judged', tone: 'neutral' },
+};
+
+function judgementBadge(judgement: Gate['judgement']): HTMLElement {
+  const { text, tone } = JUDGEMENT_BADGES[judgement];
+  return el('span', { 'data-judgement': judgement }, badge(text, tone));
+}
+
 function gateBadge(gate: PipelineStatusV1['gate']): HTMLElement {
   if (gate === null) return figure('no report', 'quality-gate');
+  if (gate.judgement === 'not_judged')
+    return el(
+      'span',
+      { 'data-testid': 'quality-gate', 'data-judgement': gate.judgement },
+      badge('NOT JUDGED', 'neutral'),
+      ` ${formatNumber(gate.eventsInWindow)} of ${formatNumber(gate.minEvents)} events`,
+    );
   const open = gate.state === 'open';
   return el(
     'span',
-    { 'data-testid': 'quality-gate' },
+    { 'data-testid': 'quality-gate', 'data-judgement': gate.judgement },
     badge(open ? 'OPEN' : 'CLOSED', open ? 'good' : 'bad'),
     gate.crossed.length > 0 ? ` ${gate.crossed.join(', ')}` : '',
+  );
+}
+
+function gateWindowText(gate: Gate): string {
+  const window = `Window of ${gate.windowSeconds} s from ${formatTime(gate.windowStartedAt)}: ${formatNumber(gate.eventsInWindow)} events`;
+  return gate.judgement === 'not_judged'
+    ? `${window}, fewer than the ${formatNumber(gate.minEvents)} the gate needs to judge: the shares below decide nothing yet.`
+    : `${window} (the gate judges from ${formatNumber(gate.minEvents)} on).`;
+}
+
+function gateTable(gate: Gate): HTMLElement {
+  return el(
+    'div',
+    { 'data-testid': 'quality-table' },
+    el('h3', {}, 'Data-quality gate of the current window'),
+    el('p', {}, gateWindowText(gate)),
+    table(
+      ['metric', 'share', 'threshold', 'judgement'],
+      (['invalid', 'duplicate', 'late', 'unknown_item'] as const).map((metric) => [
+        metric.replace('_', ' '),
+        formatPercent(gate.ratios[metric]),
+        formatPercent(gate.thresholds[metric]),
+        judgementBadge(gate.metricJudgements[metric]),
+      ]),
+    ),
   );
 }
 
@@ -200,27 +246,7 @@ function pipeline(section: LiveV1['pipeline']): HTMLElement {
   return el(
     'div',
     { class: 'pipeline' },
-    gate === null
-      ? null
-      : el(
-          'div',
-          { 'data-testid': 'quality-table' },
-          el('h3', {}, 'Data-quality gate of the current window'),
-          el(
-            'p',
-            {},
-            `Window of ${gate.windowSeconds} s from ${formatTime(gate.windowStartedAt)}: ${formatNumber(gate.eventsInWindow)} events (the gate judges from ${gate.minEvents} on).`,
-          ),
-          table(
-            ['metric', 'share', 'threshold', ''],
-            (['invalid', 'duplicate', 'late', 'unknown_item'] as const).map((metric) => [
-              metric.replace('_', ' '),
-              formatPercent(gate.ratios[metric]),
-              formatPercent(gate.thresholds[metric]),
-              gate.crossed.includes(metric) ? badge('over', 'bad') : badge('ok', 'good'),
-            ]),
-          ),
-        ),
+    gate === null ? null : gateTable(gate),
     el('h3', {}, 'Preprocessor instances'),
     table(
       [

@@ -94,7 +94,7 @@ function userSections(user: UserLookupV1): HTMLElement[] {
       'section',
       { id: 'recommendations' },
       el('h2', {}, 'Current recommendations'),
-      recommendations(user.recommendations),
+      recommendations(user.recommendations, user.recommendedItems),
     ),
     el(
       'section',
@@ -184,20 +184,14 @@ function isResponse(value: unknown): value is RecommendationResponseV1 {
   );
 }
 
-function recommendations(answer: UserLookupV1['recommendations']): HTMLElement {
-  if (answer.status !== 'ok') {
-    const status = answer.error.httpStatus === null ? '' : ` (HTTP ${answer.error.httpStatus})`;
-    return el(
-      'div',
-      { class: 'unavailable', role: 'alert', 'data-testid': 'recommendations-error' },
-      el(
-        'strong',
-        {},
-        answer.status === 'unreachable' ? 'The scorer cannot be reached' : 'The scorer refused',
-      ),
-      `${status}: ${answer.error.code} — ${answer.error.message}`,
-    );
-  }
+const SCORE_MEANING =
+  'The ranker’s score (the candidate source’s without a model) before the diversity cap and exploration re-ordered the list. Rows are in served order (#), so scores need not fall with rank.';
+
+function recommendations(
+  answer: UserLookupV1['recommendations'],
+  catalogue: UserLookupV1['recommendedItems'],
+): HTMLElement {
+  if (answer.status !== 'ok') return scorerFailure(answer);
   const response = answer.scorerResponse;
   if (!isResponse(response))
     return el(
@@ -206,6 +200,8 @@ function recommendations(answer: UserLookupV1['recommendations']): HTMLElement {
       'The scorer answered something that is not a recommendation list.',
     );
   const served = response as RecommendationResponseV1 & { degraded?: boolean };
+  const titles = new Map(catalogue.map((item) => [item.itemId, item.title]));
+  const inServedOrder = [...served.items].sort((a, b) => a.rank - b.rank);
   return el(
     'div',
     { 'data-testid': 'recommendations' },
@@ -215,15 +211,40 @@ function recommendations(answer: UserLookupV1['recommendations']): HTMLElement {
       `model ${served.modelVersion} · arm ${served.arm}${served.experimentId ? ` (${served.experimentId})` : ''} · ${served.personalized ? 'personalised' : 'not personalised'}${served.degraded ? ' · degraded' : ''} · ${formatDuration(answer.latencyMs)}`,
     ),
     table(
-      ['#', 'item', 'score', 'source', 'why'],
-      served.items.map((item) => [
+      [
+        '#',
+        'item',
+        'title',
+        el('abbr', { title: SCORE_MEANING }, 'score before re-ranking'),
+        'source',
+        'why',
+      ],
+      inServedOrder.map((item) => [
         String(item.rank + 1),
         el('code', {}, item.itemId),
+        el('span', { class: 'title' }, titles.get(item.itemId) ?? '—'),
         formatPrecise(item.score),
         item.source ?? '—',
         el('span', { class: 'explanation' }, item.explanation ?? '—'),
       ]),
     ),
+    el('p', { class: 'note', 'data-testid': 'score-meaning' }, SCORE_MEANING),
+  );
+}
+
+function scorerFailure(
+  answer: Exclude<UserLookupV1['recommendations'], { status: 'ok' }>,
+): HTMLElement {
+  const status = answer.error.httpStatus === null ? '' : ` (HTTP ${answer.error.httpStatus})`;
+  return el(
+    'div',
+    { class: 'unavailable', role: 'alert', 'data-testid': 'recommendations-error' },
+    el(
+      'strong',
+      {},
+      answer.status === 'unreachable' ? 'The scorer cannot be reached' : 'The scorer refused',
+    ),
+    `${status}: ${answer.error.code} — ${answer.error.message}`,
   );
 }
 

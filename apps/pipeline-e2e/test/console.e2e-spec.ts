@@ -5,11 +5,9 @@
  * must render real figures without a browser console error. Screenshots of every page are saved to
  * `test-artifacts/console/` (test artefacts, not committed).
  */
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { generateStorefront, replayRecords } from '@recsys/datasets';
 import {
   REPO_ROOT,
@@ -22,6 +20,7 @@ import {
   type ServiceName,
   type ServiceProcess,
 } from '@recsys/testing';
+import { launchChromium, pageLayout } from './support/browser';
 
 const SECRET = 'e2e-console-pseudonymisation-secret';
 const WRITE_KEY = 'e2e-console-write-key-0123456789';
@@ -39,14 +38,6 @@ const storefront = generateStorefront({
   loggedOutShare: 0,
   startTime: new Date(Date.now() - 3 * DAY_MS - 3_600_000).toISOString(),
 });
-
-/** Debian's Chromium (tools/chromium.sh installs it when missing; CHROMIUM_PATH overrides). */
-async function chromiumPath(): Promise<string> {
-  const { stdout } = await promisify(execFile)('bash', [join(REPO_ROOT, 'tools/chromium.sh')], {
-    timeout: 10 * 60_000,
-  });
-  return stdout.trim().split('\n').pop()!;
-}
 
 describe('the web console in headless Chromium over a running stack', () => {
   const environment = integrationEnvironment();
@@ -68,8 +59,8 @@ describe('the web console in headless Chromium over a running stack', () => {
   };
 
   beforeAll(async () => {
-    const [executablePath] = await Promise.all([
-      chromiumPath(),
+    [browser] = await Promise.all([
+      launchChromium(),
       buildServices(['collector', 'preprocessor', 'trainer', 'scorer', 'console']),
       mkdir(ARTIFACTS, { recursive: true }),
     ]);
@@ -102,10 +93,6 @@ describe('the web console in headless Chromium over a running stack', () => {
     ]);
     // Last: it needs the scorer's address.
     await start('console', { SCORER_URL: url('scorer'), CONSOLE_PSEUDONYMISATION_SECRET: SECRET });
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     phase('stack and browser up');
     page.on('console', (message) => {
@@ -320,12 +307,42 @@ describe('the web console in headless Chromium over a running stack', () => {
       .allTextContents();
     expect(explanations.length).toBeGreaterThan(0);
     expect(explanations.every((text) => text.length > 0 && text !== '—')).toBe(true);
+    // Served order, with the catalogue's titles beside the ids.
+    const ranks = (
+      await page.locator('[data-testid=recommendations] tbody tr td:nth-child(1)').allTextContents()
+    ).map(Number);
+    expect(ranks).toEqual(ranks.map((_, index) => index + 1));
+    const titles = new Set(storefront.items.map((item) => item.title));
+    const shown = await page
+      .locator('[data-testid=recommendations] tbody tr td:nth-child(3)')
+      .allTextContents();
+    expect(shown.every((title) => titles.has(title))).toBe(true);
     expect(await page.locator('[data-testid=sequence] tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=recent-events] tbody tr').count()).toBeGreaterThan(0);
     expect(
       number(await page.textContent('[data-testid=counts] tbody tr td:nth-child(2)')),
     ).toBeGreaterThan(0);
     await screenshot('users');
+
+    // A phone's width, every page with its figures: nothing scrolls the page sideways.
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const view of ['live', 'models', 'experiments', 'users']) {
+      await page.click(`nav a[data-view=${view}]`);
+      await page.waitForSelector(`#view > h1 + * > *`);
+      if (view === 'users') {
+        await page.fill('#user-id', shopper);
+        await page.click('#lookup-form button[type=submit]');
+        await page.waitForSelector('[data-testid=recommendations] tbody tr');
+      }
+      const layout = await pageLayout(page);
+      expect({ view, width: layout.documentScrollWidth, navRows: layout.navRows }).toEqual({
+        view,
+        width: layout.viewportWidth,
+        navRows: 1,
+      });
+      await screenshot(`${view}-phone`);
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     // The scorer away: the lookup still shows the features, and says why the list is missing.
     await services.scorer!.stop();

@@ -8,9 +8,6 @@
  * and a rebuild of the whole feature store from Kafka, never re-create their features; another
  * shopper is untouched throughout.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   erasureReceiptV1Schema,
   physicalTopicName,
@@ -22,10 +19,10 @@ import { ErasureSubjects, FeatureStore, RedisConnection, privacyKeys } from '@re
 import { pseudonymiseUserId } from '@recsys/features';
 import { KafkaClient } from '@recsys/kafka';
 import {
-  REPO_ROOT,
   buildServices,
   integrationEnvironment,
   readTopic,
+  runCli,
   runServiceCommand,
   serviceEnv,
   startServiceProcess,
@@ -35,7 +32,6 @@ import {
   type ServiceProcess,
 } from '@recsys/testing';
 
-const run = promisify(execFile);
 const SECRET = 'e2e-erasure-pseudonymisation-secret';
 const TOMBSTONES = 'e2e-erasure-tombstone-secret-0123';
 const WRITE_KEY = 'e2e-erasure-write-key-0123456789';
@@ -135,12 +131,8 @@ describe('erasure of one shopper, end to end', () => {
   };
 
   beforeAll(async () => {
-    await buildServices(['collector', 'preprocessor', 'trainer', 'scorer']);
-    // The CLI is no service: built here, for this suite only.
-    await run('npx', ['nx', 'run', 'cli:build', '--output-style=static'], {
-      cwd: REPO_ROOT,
-      timeout: 300_000,
-    });
+    // Built once by the e2e global setup (services and CLI); alone, this builds what is missing.
+    await buildServices(['collector', 'preprocessor', 'trainer', 'scorer', 'cli']);
     await redis.connect();
     for (const name of ['collector', 'preprocessor', 'trainer', 'scorer'] as const)
       await start(name);
@@ -151,21 +143,9 @@ describe('erasure of one shopper, end to end', () => {
     await redis.disconnect();
   });
 
-  async function cli(args: string[]): Promise<string> {
-    const { stdout } = await run(
-      process.execPath,
-      [join(REPO_ROOT, 'dist/apps/cli/apps/cli/src/main.js'), ...args],
-      {
-        // The CLI reads only these: node is started by its absolute path, so no PATH is needed.
-        env: {
-          PREPROCESSOR_URL: services.preprocessor!.url,
-          ADMIN_TOKEN: ADMIN,
-        },
-        timeout: 120_000,
-      },
-    );
-    return stdout;
-  }
+  // The CLI reads only these: node is started by its absolute path, so no PATH is needed.
+  const cli = (args: string[]): Promise<string> =>
+    runCli(args, { PREPROCESSOR_URL: services.preprocessor!.url, ADMIN_TOKEN: ADMIN });
 
   async function json<T>(service: keyof typeof services, path: string, init: RequestInit = {}) {
     const response = await fetch(`${services[service]!.url}${path}`, {

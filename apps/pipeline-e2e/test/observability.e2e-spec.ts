@@ -8,15 +8,18 @@
  *     id, session id, e-mail address or IP address the storefront sent.
  *   - Each service's /metrics has its series with values: events by type, rejects and dead letters by
  *     reason, the lag of each of its consumer groups, scorer latency and arms.
+ *   - Every message any service wrote, on every topic, carries the full CloudEvents header set.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { physicalTopicName } from '@recsys/contracts';
+import { physicalTopicName, topicNames } from '@recsys/contracts';
 import { KafkaClient, KafkaPublisher } from '@recsys/kafka';
 import {
   buildServices,
   integrationEnvironment,
+  readAllRecords,
   readTopic,
+  recordsWithoutCloudEventHeaders,
   serviceEnv,
   startServiceProcess,
   testKafkaConfig,
@@ -375,6 +378,35 @@ describe('observability of the running platform', () => {
     });
     expect((answer!.json as { requestId: string }).requestId).toBe(`obs-request-${RUN}`);
     expect(traceIdIn(answer!)).toBe(kafkaRequestTrace);
+  }, 60_000);
+
+  it('writes the full CloudEvents header set on every message of every topic the flow wrote', async () => {
+    const written: string[] = [];
+    const sources = new Set<string>();
+    for (const topic of topicNames) {
+      const records = await readAllRecords({
+        brokers: environment.kafkaBrokers,
+        topic: physicalTopicName(topic, namespace.topicPrefix),
+      });
+      if (records.length > 0) written.push(topic);
+      expect(recordsWithoutCloudEventHeaders(topic, records)).toEqual([]);
+      for (const record of records) {
+        expect(record.headers['ce_type']).toMatch(/^io\.recsys\.[a-z_.]+\.v[0-9]+$/);
+        if (topic === 'events.raw.v1') sources.add(record.headers['ce_source']!);
+      }
+    }
+    expect(written).toEqual(
+      expect.arrayContaining([
+        'events.raw.v1',
+        'events.dlq.v1',
+        'features.updated.v1',
+        'training.examples.v1',
+        'recommendations.requests.v1',
+        'recommendations.v1',
+      ]),
+    );
+    // Storefront events from the collector and impressions from the scorer, on the same topic.
+    expect(sources.size).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it("exposes each service's series with values, consumer lag of every group included", async () => {

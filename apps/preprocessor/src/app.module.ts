@@ -19,10 +19,13 @@ import {
   HEALTH_INDICATORS,
   HealthController,
   MetricsModule,
+  OpenApiController,
+  openApiDocumentProvider,
   type HealthIndicator,
 } from '@recsys/platform';
 import { CatalogConsumer } from './catalog/catalog.consumer';
 import { PREPROCESSOR_SERVICE_NAME, type PreprocessorConfig } from './config';
+import { buildPreprocessorOpenApiDocument } from './docs/openapi';
 import { EventsConsumer } from './events/events.consumer';
 import { ProcessEventsUseCase } from './events/process-events.usecase';
 import { OpsStatsWriter, opsStatsWriterProvider } from './ops-stats.writer';
@@ -53,10 +56,11 @@ export class PreprocessorModule {
         MetricsModule.forRoot({ serviceName: PREPROCESSOR_SERVICE_NAME }),
         RedisModule.forRoot({ config: config.redis, featureStore: config.featureStore }),
       ],
-      controllers: [ErasuresController, HealthController],
+      controllers: [OpenApiController, ErasuresController, HealthController],
       providers: [
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
         { provide: APP_CONFIG, useValue: config },
+        openApiDocumentProvider(buildPreprocessorOpenApiDocument),
         AdminGuard,
         CatalogConsumer,
         EventsConsumer,

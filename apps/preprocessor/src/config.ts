@@ -31,8 +31,8 @@ const preprocessorEnvSchema = z
     ...adminEnvShape,
     /**
      * The collector's pseudonymisation secret (COLLECTOR_PSEUDONYMISATION_SECRET): erasure requests name
-     * a shopper by storefront user id, stored under the collector's pseudonym. Unset: erasure by
-     * anonymousId only. Never logged. @default undefined
+     * a shopper by storefront user id or anonymous id, both stored under the collector's pseudonym.
+     * Unset: erasures are refused (PSEUDONYMISATION_UNCONFIGURED). Never logged. @default undefined
      */
     PREPROCESSOR_PSEUDONYMISATION_SECRET: z
       .string()

@@ -55,7 +55,13 @@ describe('OpsStatsWriter', () => {
       lastEventMs: 5_000,
       lastAppliedAtMs: 1_000_200,
       freshness: { p50Ms: 20, p99Ms: 40, samples: 4 },
-      quality: { state: 'open', crossed: [], eventsInWindow: 0, windowMs: 60_000 },
+      quality: {
+        state: 'open',
+        judgement: 'not_judged',
+        crossed: [],
+        eventsInWindow: 0,
+        windowMs: 60_000,
+      },
     });
     expect(written).toHaveLength(1);
   });
@@ -81,6 +87,8 @@ describe('OpsStatsWriter', () => {
     const stats = await writer.snapshot();
     expect(stats.quality).toMatchObject({
       state: 'closed',
+      judgement: 'over_threshold',
+      metricJudgements: { invalid: 'over_threshold', late: 'ok' },
       crossed: ['invalid'],
       eventsInWindow: 200,
       ratios: { invalid: 0.2 },

@@ -128,6 +128,8 @@ export class OpsStatsWriter implements OpsStatsRecorder {
     const verdict = evaluateQualityGate(counts, thresholds);
     return {
       state: verdict.flagged ? 'closed' : 'open',
+      judgement: verdict.judgement,
+      metricJudgements: verdict.metricJudgements,
       crossed: verdict.crossed,
       ratios: verdict.ratios,
       thresholds: thresholds.ratios,

@@ -12,6 +12,8 @@ import { KafkaClient, KafkaModule, KafkaPublisher, kafkaHealthIndicator } from '
 import {
   ADMIN_TOKEN,
   APP_CONFIG,
+  OpenApiController,
+  openApiDocumentProvider,
   AdminGuard,
   HEALTH_INDICATORS,
   HealthController,
@@ -19,7 +21,7 @@ import {
   type HealthIndicator,
 } from '@recsys/platform';
 import { SCORER_SERVICE_NAME, type ScorerConfig } from './config';
-import { DocsController } from './docs/docs.controller';
+import { buildScorerOpenApiDocument } from './docs/openapi';
 import { ExperimentConclusion } from './experiments/experiment-conclusion.service';
 import { ExperimentsCache } from './experiments/experiments.cache';
 import { ExperimentsController } from './http/experiments.controller';
@@ -91,7 +93,7 @@ export class ScorerModule {
         RedisModule.forRoot({ config: config.redis }),
       ],
       controllers: [
-        DocsController,
+        OpenApiController,
         HealthController,
         RecommendationsController,
         ExperimentsController,
@@ -99,6 +101,7 @@ export class ScorerModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        openApiDocumentProvider(buildScorerOpenApiDocument),
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
         AdminGuard,
         tensorflowBackendProvider(config.model.backend),

@@ -423,7 +423,9 @@ describe('scorer HTTP under generated input (properties)', () => {
           headers: admin,
         });
         expectAnswer(saved, experimentSavedSchema);
-        expect(saved.status).toBe(200);
+        expect(saved.status).toBe(
+          (saved.body as { status: string }).status === 'created' ? 201 : 200,
+        );
         expectAnswer(
           await call({ method: 'GET', path }),
           experimentReportResponseSchema.shape.experiment,

@@ -9,9 +9,12 @@ import {
   HEALTH_INDICATORS,
   HealthController,
   MetricsModule,
+  OpenApiController,
+  openApiDocumentProvider,
   type HealthIndicator,
 } from '@recsys/platform';
 import { TRAINER_SERVICE_NAME, type TrainerConfig } from './config';
+import { buildTrainerOpenApiDocument } from './docs/openapi';
 import { ModelsController } from './http/models.controller';
 import { TrainerMetrics } from './trainer.metrics';
 import { TrainerService } from './trainer.service';
@@ -39,9 +42,10 @@ export class TrainerModule {
         MetricsModule.forRoot({ serviceName: TRAINER_SERVICE_NAME }),
         RedisModule.forRoot({ config: config.redis }),
       ],
-      controllers: [HealthController, ModelsController, PrivacyController],
+      controllers: [OpenApiController, HealthController, ModelsController, PrivacyController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        openApiDocumentProvider(buildTrainerOpenApiDocument),
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
         AdminGuard,
         tensorflowBackendProvider(config.model.backend),

@@ -119,10 +119,18 @@ export function redisConfigFrom(env: RedisEnv): RedisConfig {
   };
 }
 
+/**
+ * Loopback only unless asked: a service started on a laptop is not reachable from the network (its admin
+ * API included). Containers and pods set `0.0.0.0` (the Helm chart and the image do).
+ */
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+
 export function httpEnvShape(defaultPort: number) {
   return {
-    /** @default "0.0.0.0" */
-    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /** Address the HTTP server binds; wins over `HOST`. `0.0.0.0` is every interface. @default "127.0.0.1" */
+    HTTP_HOST: z.string().min(1).optional(),
+    /** The conventional name for `HTTP_HOST`, read when that is unset. @default "127.0.0.1" */
+    HOST: z.string().min(1).optional(),
     HTTP_PORT: envInt({ min: 0, max: 65_535 }).default(defaultPort),
   };
 }
@@ -132,8 +140,12 @@ export interface HttpConfig {
   port: number;
 }
 
-export function httpConfigFrom(env: { HTTP_HOST: string; HTTP_PORT: number }): HttpConfig {
-  return { host: env.HTTP_HOST, port: env.HTTP_PORT };
+export function httpConfigFrom(env: {
+  HTTP_HOST?: string | undefined;
+  HOST?: string | undefined;
+  HTTP_PORT: number;
+}): HttpConfig {
+  return { host: env.HTTP_HOST ?? env.HOST ?? DEFAULT_HTTP_HOST, port: env.HTTP_PORT };
 }
 
 export const logLevels = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;

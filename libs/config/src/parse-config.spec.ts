@@ -46,7 +46,7 @@ describe('parseConfig', () => {
         requestTimeoutMs: 30000,
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'recsys:', connectTimeoutMs: 5000 },
-      http: { host: '0.0.0.0', port: 8080 },
+      http: { host: '127.0.0.1', port: 8080 },
     });
   });
 
@@ -60,6 +60,16 @@ describe('parseConfig', () => {
     expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
     expect(config.kafka.ssl).toBe(true);
     expect(config.http.port).toBe(3001);
+  });
+
+  it('binds loopback unless HTTP_HOST or HOST says otherwise; HTTP_HOST wins over HOST', () => {
+    const hostOf = (env: Record<string, string>) =>
+      parseConfig(schema, { ...minimal, ...env }).http.host;
+    expect(hostOf({})).toBe('127.0.0.1');
+    expect(hostOf({ HOST: '0.0.0.0' })).toBe('0.0.0.0');
+    expect(hostOf({ HTTP_HOST: '::' })).toBe('::');
+    expect(hostOf({ HOST: '0.0.0.0', HTTP_HOST: '10.0.0.5' })).toBe('10.0.0.5');
+    expect(hostOf({ HOST: ' ', HTTP_HOST: '' })).toBe('127.0.0.1');
   });
 
   it('names every missing variable in one error', () => {

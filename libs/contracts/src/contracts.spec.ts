@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import {
   contractSchemas,
+  isRecommendationError,
   physicalTopicName,
+  recommendationReplyV1Schema,
   storefrontEventKey,
   storefrontEventSchema,
   storefrontEventTypes,
@@ -111,7 +113,12 @@ describe('topic registry', () => {
   });
 
   it('maps every topic to a schema that has golden fixtures', () => {
-    const known = new Set<z.ZodType>([...Object.values(contractSchemas), storefrontEventSchema]);
+    // The two unions: of the storefront events, and of a reply's answer and error.
+    const known = new Set<z.ZodType>([
+      ...Object.values(contractSchemas),
+      storefrontEventSchema,
+      recommendationReplyV1Schema,
+    ]);
     for (const name of topicNames) expect(known.has(topics[name].schema)).toBe(true);
   });
 
@@ -127,6 +134,16 @@ describe('topic registry', () => {
         'recommendations.v1',
       ]),
     );
+  });
+
+  it('takes an answer or an error on recommendations.v1, and tells them apart', () => {
+    const fixture = (name: string) => readJson(join(FIXTURES, 'valid', name));
+    const answer = recommendationReplyV1Schema.parse(fixture('recommendation-response.v1.json'));
+    const error = recommendationReplyV1Schema.parse(fixture('recommendation-error.v1.json'));
+    expect([isRecommendationError(answer), isRecommendationError(error)]).toEqual([false, true]);
+    expect(
+      recommendationReplyV1Schema.safeParse({ schemaVersion: 1, requestId: 'r' }).success,
+    ).toBe(false);
   });
 
   it('prefixes physical topic names only when a prefix is configured', () => {

@@ -42,6 +42,11 @@ export const consentSchema = z.strictObject({
 export const envelopeShape = {
   eventId: idSchema,
   schemaVersion: z.literal(1),
+  /**
+   * The storefront's ids of the shopper and the visit. They never leave the collector as sent: on
+   * `events.raw.v1` and `events.dlq.v1` each is its keyed pseudonym (libs/features pseudonymise.ts):
+   * `u_<32 hex>`, `a_<32 hex>`, `sess_<32 hex>`.
+   */
   userId: idSchema.optional(),
   anonymousId: idSchema.optional(),
   sessionId: idSchema,
@@ -65,6 +70,7 @@ export const headerNames = {
   eventId: 'ce_id',
   eventSource: 'ce_source',
   eventSpecVersion: 'ce_specversion',
+  eventSubject: 'ce_subject',
   eventTime: 'ce_time',
   eventType: 'ce_type',
   errorCode: 'recsys_error_code',

@@ -25,6 +25,10 @@ export const errorCodes = {
   ADMIN_DISABLED: { retriable: false },
   /** Over the caller's rate limit; retry after the time the response names. */
   RATE_LIMITED: { retriable: true },
+  /** The path exists but not with this method; the answer's `Allow` header lists the methods it has. */
+  METHOD_NOT_ALLOWED: { retriable: false },
+  /** A body that is not `application/json` on a route that takes JSON. */
+  UNSUPPORTED_MEDIA_TYPE: { retriable: false },
   /** A scorer/admin request that breaks its contract (bad query or body). */
   REQUEST_INVALID: { retriable: false },
   /** The registry has no such model version. */

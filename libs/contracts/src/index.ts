@@ -1,5 +1,6 @@
 export * from './common';
 export * from './envelope';
+export * from './cloud-events';
 export * from './error-codes';
 export * from './events/add-to-cart.v1';
 export * from './events/page-view.v1';
@@ -26,6 +27,7 @@ export * from './validation';
 export * from './registry';
 export * from './app-error';
 export * from './http/scorer-api.v1';
+export * from './http/degraded-reason';
 export * from './http/error-response.v1';
 export * from './openapi/json-schema';
 export * from './openapi/openapi-document';

@@ -8,7 +8,10 @@ import { deadLetterV1Schema } from './messages/dead-letter.v1';
 import { featuresUpdatedV1Schema } from './messages/features-updated.v1';
 import { modelPublishedV1Schema } from './messages/model-published.v1';
 import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
-import { recommendationResponseV1Schema } from './messages/recommendation-response.v1';
+import {
+  recommendationErrorV1Schema,
+  recommendationResponseV1Schema,
+} from './messages/recommendation-response.v1';
 import { trainingExampleV1Schema } from './messages/training-example.v1';
 import { userErasedV1Schema } from './messages/user-erased.v1';
 import { storefrontEventSchemas } from './storefront-event';
@@ -32,6 +35,7 @@ export const contractSchemas = {
   'model-published.v1': modelPublishedV1Schema,
   'recommendation-request.v1': recommendationRequestV1Schema,
   'recommendation-response.v1': recommendationResponseV1Schema,
+  'recommendation-error.v1': recommendationErrorV1Schema,
   'user-erased.v1': userErasedV1Schema,
 } as const satisfies Record<string, z.ZodType>;
 

@@ -9,7 +9,7 @@ import { deadLetterV1Schema } from './messages/dead-letter.v1';
 import { featuresUpdatedV1Schema } from './messages/features-updated.v1';
 import { modelPublishedV1Schema } from './messages/model-published.v1';
 import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
-import { recommendationResponseV1Schema } from './messages/recommendation-response.v1';
+import { recommendationReplyV1Schema } from './messages/recommendation-response.v1';
 import { trainingExampleV1Schema } from './messages/training-example.v1';
 import { userErasedV1Schema } from './messages/user-erased.v1';
 import { storefrontEventSchema } from './storefront-event';
@@ -17,7 +17,7 @@ import { storefrontEventSchema } from './storefront-event';
 export const topics = {
   'events.raw.v1': {
     schema: storefrontEventSchema,
-    key: 'userId, else anonymousId (per-user ordering)',
+    key: 'pseudonymised userId, else pseudonymised anonymousId (per-user ordering)',
   },
   'events.dlq.v1': { schema: deadLetterV1Schema, key: 'the failed message key, else eventId' },
   'catalog.items.v1': { schema: itemUpsertedV1Schema, key: 'itemId (log-compacted)' },
@@ -28,7 +28,10 @@ export const topics = {
     schema: recommendationRequestV1Schema,
     key: 'userId, else anonymousId',
   },
-  'recommendations.v1': { schema: recommendationResponseV1Schema, key: 'userId, else anonymousId' },
+  'recommendations.v1': {
+    schema: recommendationReplyV1Schema,
+    key: 'requestId (a reply carries no user id)',
+  },
   'privacy.erasures.v1': {
     schema: userErasedV1Schema,
     key: 'subject (keyed hash of the user key)',

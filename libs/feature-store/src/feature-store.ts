@@ -153,7 +153,7 @@ export class FeatureStore {
 
   async storedOffset(offsetKey: string): Promise<string | undefined> {
     const value = await this.redis.run('read offset', (client) =>
-      client.get(`${featureKeys.root}off:${offsetKey}`),
+      client.get(featureKeys.storedOffset(offsetKey)),
     );
     return value ?? undefined;
   }

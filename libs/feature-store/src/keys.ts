@@ -1,10 +1,15 @@
 /**
- * The only place that builds feature-store keys (layout: ../FORMAT.md). Keys are relative to the
- * connection's prefix (ioredis adds it); Lua scripts receive `scriptKeyPrefix` and build the same shapes.
+ * The only place that builds Redis keys — features, experiments, privacy, ops stats, the model registry
+ * and rate limits (layout of each: ../FORMAT.md; keys.spec.ts fails on a builder FORMAT.md does not
+ * list). Keys are relative to the connection's prefix (ioredis adds it); Lua scripts receive the family's
+ * root with the prefix and build the same shapes.
  */
 export const FEATURE_FORMAT_VERSION = 1;
 
 const ROOT = `fs:v${FEATURE_FORMAT_VERSION}:`;
+
+/** `<group>:<topic>:<partition>`, the part of an offset key after `off:`. */
+const storedOffset = (offsetKey: string) => `${ROOT}off:${offsetKey}`;
 
 export const featureKeys = {
   root: ROOT,
@@ -28,8 +33,85 @@ export const featureKeys = {
   newItems: () => `${ROOT}new`,
   seen: (eventId: string) => `${ROOT}seen:${eventId}`,
   offset: (group: string, topic: string, partition: number) =>
-    `${ROOT}off:${group}:${topic}:${partition}`,
+    storedOffset(`${group}:${topic}:${partition}`),
+  /** The same key from its `<group>:<topic>:<partition>` part. */
+  storedOffset,
   qualityWindow: (windowStartMs: number) => `${ROOT}dq:${windowStartMs}`,
+} as const;
+
+export const EXPERIMENT_FORMAT_VERSION = 1;
+
+const EXPERIMENT_ROOT = `exp:v${EXPERIMENT_FORMAT_VERSION}:`;
+
+/** FORMAT.md, "Experiments (v1)". */
+export const experimentKeys = {
+  root: EXPERIMENT_ROOT,
+  /** Hash: experiment id → definition (JSON). */
+  definitions: () => `${EXPERIMENT_ROOT}defs`,
+  /** Hash: id of each running experiment → its arm names (JSON array). */
+  running: () => `${EXPERIMENT_ROOT}running`,
+  /** Hash of per-arm counters, fields `<arm>|<counter>`. */
+  counters: (experimentId: string) => `${EXPERIMENT_ROOT}{e:${experimentId}}:c`,
+  exposedUsers: (experimentId: string, arm: string) =>
+    `${EXPERIMENT_ROOT}{e:${experimentId}}:xu:${arm}`,
+  convertedUsers: (experimentId: string, arm: string) =>
+    `${EXPERIMENT_ROOT}{e:${experimentId}}:cu:${arm}`,
+  request: (requestId: string) => `${EXPERIMENT_ROOT}req:${requestId}`,
+  seen: (eventId: string) => `${EXPERIMENT_ROOT}seen:${eventId}`,
+  userExposures: (userKey: string) => `${EXPERIMENT_ROOT}{u:${userKey}}:x`,
+  offerCounters: (campaignId: string) => `${EXPERIMENT_ROOT}{o:${campaignId}}:c`,
+  offerDecisions: (campaignId: string) => `${EXPERIMENT_ROOT}{o:${campaignId}}:d`,
+  offerConvertedUsers: (campaignId: string) => `${EXPERIMENT_ROOT}{o:${campaignId}}:cu`,
+} as const;
+
+export const PRIVACY_FORMAT_VERSION = 1;
+
+/** Outside `fs:v1:`, so a feature-store rebuild (`deleteAll`) keeps every tombstone. */
+const PRIVACY_ROOT = `privacy:v${PRIVACY_FORMAT_VERSION}:`;
+
+/** FORMAT.md, "Privacy (v1)". */
+export const privacyKeys = {
+  root: PRIVACY_ROOT,
+  /** Hash: the erasure of one subject (`at`, `req`, `first`, `n`, `optout`). No TTL. */
+  tombstone: (subject: string) => `${PRIVACY_ROOT}tomb:${subject}`,
+  /** Sorted set: subject → latest erasure (ms); what the trainer loads for its window. No TTL. */
+  erasedIndex: () => `${PRIVACY_ROOT}erased`,
+  /** String: the JSON receipt of one erasure request. No TTL. */
+  receipt: (requestId: string) => `${PRIVACY_ROOT}receipt:${requestId}`,
+  /** String: fingerprint of the tombstone secret the tombstones were written with. */
+  keyCheck: () => `${PRIVACY_ROOT}key`,
+} as const;
+
+export const OPS_STATS_FORMAT_VERSION = 1;
+
+const OPS_ROOT = `ops:v${OPS_STATS_FORMAT_VERSION}:`;
+
+/** FORMAT.md, "Ops stats (v1)". */
+export const opsStatsKeys = {
+  preprocessorInstances: () => `${OPS_ROOT}pp:instances`,
+  preprocessor: (instance: string) => `${OPS_ROOT}pp:i:${instance}`,
+} as const;
+
+export const MODEL_REGISTRY_FORMAT_VERSION = 1;
+
+const MODEL_REGISTRY_ROOT = `mr:v${MODEL_REGISTRY_FORMAT_VERSION}:`;
+
+/** FORMAT.md, "Model registry (v1)". */
+export const modelRegistryKeys = {
+  artifacts: (modelName: string, version: string) =>
+    `${MODEL_REGISTRY_ROOT}${modelName}:a:${version}`,
+  versions: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:versions`,
+  created: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:created`,
+  champion: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:champion`,
+  history: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:history`,
+} as const;
+
+export const RATE_LIMIT_FORMAT_VERSION = 1;
+
+/** FORMAT.md, "Rate limits (v1)". */
+export const rateLimitKeys = {
+  /** Hash: the sliding-window counts of one subject (a storefront). */
+  window: (subject: string) => `ratelimit:v${RATE_LIMIT_FORMAT_VERSION}:${subject}`,
 } as const;
 
 /** `yyyymmdd` of a UTC instant (the popularity-of-day key). */

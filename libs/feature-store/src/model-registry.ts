@@ -1,23 +1,13 @@
 /**
- * The model registry on Redis (layout: ../FORMAT.md, "Model registry"): every trained version's
+ * The model registry on Redis (layout: ../FORMAT.md, "Model registry (v1)"): every trained version's
  * artifacts (topology, weight specs, weight bytes, metadata) and its summary, plus which version is the
  * champion and the history of promotions. Every scorer replica loads the same bytes from here, so no
  * shared disk is needed. It satisfies libs/model's `ModelArtifactStore` structurally (put/get by key),
  * without importing it: the Redis adapter stays independent of TensorFlow.js.
  */
 import { AppError, type ModelPublishedV1 } from '@recsys/contracts';
+import { modelRegistryKeys } from './keys';
 import type { RedisConnection } from './redis-connection';
-
-export const MODEL_REGISTRY_FORMAT_VERSION = 1;
-const ROOT = `mr:v${MODEL_REGISTRY_FORMAT_VERSION}:`;
-
-export const modelRegistryKeys = {
-  artifacts: (modelName: string, version: string) => `${ROOT}${modelName}:a:${version}`,
-  versions: (modelName: string) => `${ROOT}${modelName}:versions`,
-  created: (modelName: string) => `${ROOT}${modelName}:created`,
-  champion: (modelName: string) => `${ROOT}${modelName}:champion`,
-  history: (modelName: string) => `${ROOT}${modelName}:history`,
-} as const;
 
 export interface StoredModelArtifacts<M = unknown> {
   topology: unknown;

@@ -4,15 +4,8 @@
  * instances by last update. Best-effort status, not data: a lost write is superseded by the next one,
  * and an instance that stops reporting ages out of the index.
  */
+import { opsStatsKeys } from './keys';
 import type { RedisConnection } from './redis-connection';
-
-export const OPS_STATS_FORMAT_VERSION = 1;
-const ROOT = `ops:v${OPS_STATS_FORMAT_VERSION}:`;
-
-export const opsStatsKeys = {
-  preprocessorInstances: () => `${ROOT}pp:instances`,
-  preprocessor: (instance: string) => `${ROOT}pp:i:${instance}`,
-} as const;
 
 /** An instance that has not reported for this long leaves the index. */
 const INSTANCE_RETENTION_MS = 24 * 3_600_000;
@@ -20,6 +13,12 @@ const INSTANCE_RETENTION_MS = 24 * 3_600_000;
 export interface QualityGateStats {
   /** open: examples flow to training; closed: the window crossed a threshold. */
   state: 'open' | 'closed';
+  /**
+   * ok / over_threshold / not_judged (fewer than `minEvents` events), for the window and per metric.
+   * Absent in a report of an older preprocessor: readers derive it from the counts.
+   */
+  judgement?: 'ok' | 'over_threshold' | 'not_judged';
+  metricJudgements?: Record<string, 'ok' | 'over_threshold' | 'not_judged'>;
   crossed: string[];
   ratios: Record<string, number>;
   thresholds: Record<string, number>;

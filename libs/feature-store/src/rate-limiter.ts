@@ -8,11 +8,12 @@
  * in one Lua script (atomic), on Redis' clock (replicas with skewed clocks agree), and touch one key per
  * subject (cluster-safe). Refused requests consume nothing.
  *
- * Key layout: `<connection prefix>ratelimit:v1:<subject>`, a hash with fields `window`, `current`,
- * `previous`, expiring two windows after its last admitted request.
+ * Key layout (../FORMAT.md, "Rate limits (v1)"): `<connection prefix>ratelimit:v1:<subject>`, a hash with
+ * fields `window`, `current`, `previous`, expiring two windows after its last admitted request.
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '@recsys/contracts';
+import { rateLimitKeys } from './keys';
 import type { RedisConnection } from './redis-connection';
 
 export interface RateLimiterOptions {
@@ -40,9 +41,9 @@ export interface WindowState {
 const DEFAULT_WINDOW_MS = 1_000;
 const DEFAULT_TIMEOUT_MS = 250;
 
-/** The one place rate-limit keys are built. */
+/** The rate-limit key of a subject (built in keys.ts). */
 export function rateLimitKey(subject: string): string {
-  return `ratelimit:v1:${subject}`;
+  return rateLimitKeys.window(subject);
 }
 
 const SLIDING_WINDOW_SCRIPT = `

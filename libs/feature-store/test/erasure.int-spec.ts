@@ -375,6 +375,14 @@ describe('erasure on a real Redis', () => {
     );
     expect(await erasures.erasedSince(Date.now() + HOUR)).toEqual(new Map());
     expect(await erasures.tombstoneCount()).toBe(3);
+    const [alice, nobody, dave] = ['u_alice', 'u_nobody', 'u_dave'].map((user) =>
+      store.subjects.subjectOf(user),
+    );
+    expect(await erasures.erasedAtOf([alice!, nobody!, dave!], 2)).toEqual([
+      since.get(alice!),
+      undefined,
+      since.get(dave!),
+    ]);
   });
 
   it('refuses a different tombstone secret once tombstones exist', async () => {

@@ -27,10 +27,29 @@ describe('evaluateQualityGate', () => {
     expect(verdict.ratios.invalid).toBeCloseTo(0.06, 10);
   });
 
-  it('never flags a window with too few events to judge', () => {
-    expect(
-      evaluateQualityGate(counts({ total: 50, invalid: 50 }), defaultQualityThresholds).flagged,
-    ).toBe(false);
+  it('never flags a window with too few events to judge, and says it was not judged (not ok)', () => {
+    const verdict = evaluateQualityGate(counts({ total: 50, late: 50 }), defaultQualityThresholds);
+    expect(verdict.flagged).toBe(false);
+    expect(verdict.ratios.late).toBe(1);
+    expect(verdict.judgement).toBe('not_judged');
+    expect(verdict.metricJudgements).toEqual({
+      invalid: 'not_judged',
+      duplicate: 'not_judged',
+      late: 'not_judged',
+      unknown_item: 'not_judged',
+    });
+  });
+
+  it('judges from the minimum volume on: ok, or over threshold per metric', () => {
+    const verdict = evaluateQualityGate(counts({ total: 100, late: 11 }), defaultQualityThresholds);
+    expect(verdict.judgement).toBe('over_threshold');
+    expect(verdict.metricJudgements).toEqual({
+      invalid: 'ok',
+      duplicate: 'ok',
+      late: 'over_threshold',
+      unknown_item: 'ok',
+    });
+    expect(evaluateQualityGate(counts({}), defaultQualityThresholds).judgement).toBe('ok');
   });
 
   it('aligns windows to their size', () => {

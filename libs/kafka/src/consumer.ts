@@ -17,6 +17,7 @@ import {
   type ErrorCode,
   type PayloadOf,
   type TopicName,
+  type ValidationIssue,
 } from '@recsys/contracts';
 import { traceMessage } from '@recsys/telemetry';
 import { deadLetterMessage, type DeadLetterInput } from './dead-letter';
@@ -53,6 +54,24 @@ export interface ConsumerOptions<T extends TopicName> {
   partitionsConsumedConcurrently?: number;
   /** Session and rebalance timeout: how long a member killed without leaving stalls the group. @default 30000 */
   sessionTimeoutMs?: number;
+  /**
+   * Called once a message was dead-lettered (it broke its contract, or its handler failed for good)
+   * with what could be read of it: a request/reply consumer answers the requester with the error, so
+   * it does not wait for ever. A throw leaves the offset uncommitted: the message comes back.
+   */
+  onRejected?: (rejected: RejectedMessage) => Promise<void>;
+}
+
+/** A message that was dead-lettered, as far as it could be read. */
+export interface RejectedMessage {
+  /** The parsed JSON (possibly breaking the contract); undefined when the value is not JSON. */
+  value: unknown;
+  key: string | undefined;
+  headers: Record<string, string>;
+  code: ErrorCode;
+  message: string;
+  retriable: boolean;
+  issues?: ValidationIssue[];
 }
 
 const MAX_BACKOFF_MS = 5_000;
@@ -102,7 +121,17 @@ export class KafkaTopicConsumer<T extends TopicName> {
       const source = { topic, partition, offset: message.offset };
       const decoded = this.decode(message, partition);
       if ('deadLetter' in decoded) {
-        await this.deadLetter({ ...decoded.deadLetter, source });
+        const letter = decoded.deadLetter;
+        await this.deadLetter({ ...letter, source });
+        await this.options.onRejected?.({
+          value: decoded.json,
+          key: letter.key,
+          headers: traced.headers,
+          code: letter.code,
+          message: letter.message,
+          retriable: false,
+          ...(letter.issues === undefined ? {} : { issues: letter.issues }),
+        });
         return;
       }
       await this.handleWithRetries(decoded.message, source);
@@ -112,7 +141,9 @@ export class KafkaTopicConsumer<T extends TopicName> {
   private decode(
     message: KafkaMessage,
     partition: number,
-  ): { message: ReceivedMessage<T> } | { deadLetter: Omit<DeadLetterInput, 'source'> } {
+  ):
+    | { message: ReceivedMessage<T> }
+    | { deadLetter: Omit<DeadLetterInput, 'source'>; json?: unknown } {
     const raw = message.value?.toString('utf8') ?? '';
     const base = {
       service: this.options.service,
@@ -135,6 +166,7 @@ export class KafkaTopicConsumer<T extends TopicName> {
     const parsed = topics[this.options.topic].schema.safeParse(json);
     if (!parsed.success) {
       return {
+        json,
         deadLetter: {
           ...base,
           reason: 'schema_violation',
@@ -185,15 +217,24 @@ export class KafkaTopicConsumer<T extends TopicName> {
     source: { topic: string; partition: number; offset: string },
   ): Promise<void> {
     const code: ErrorCode = error instanceof AppError ? error.code : 'HANDLER_FAILED';
+    const text = error instanceof Error ? error.message : String(error);
     await this.deadLetter({
       reason: 'handler_error',
       code,
-      message: error instanceof Error ? error.message : String(error),
+      message: text,
       service: this.options.service,
       payload: JSON.stringify(message.value),
       source,
       ...(message.key !== undefined ? { key: message.key } : {}),
       ...identityOf(message.value),
+    });
+    await this.options.onRejected?.({
+      value: message.value,
+      key: message.key,
+      headers: message.headers,
+      code,
+      message: text,
+      retriable: false,
     });
   }
 

@@ -10,3 +10,6 @@ export * from './topic-retention';
 export * from './header-tap';
 export * from './consumer-lag';
 export * from './group-lag';
+export * from './circuit-breaker';
+export * from './broker-failure';
+export * from './cloud-event-headers';

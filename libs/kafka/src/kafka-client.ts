@@ -49,13 +49,24 @@ function toKafkaJsConfig(config: KafkaConfig, logger: AdapterLogger): KafkaJsCon
  */
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
 
-function forwardLog(logger: AdapterLogger, entry: LogEntry): void {
+/**
+ * Conditions of a broker that is still starting (its group coordinator loads the offsets topic): kafkajs
+ * logs them at ERROR although they are retriable and it retries them itself. They are debug, not errors.
+ */
+const RETRIABLE_STARTUP_ERRORS = [
+  /coordinator is loading/i,
+  /coordinator is not available/i,
+  /COORDINATOR_(LOAD_IN_PROGRESS|NOT_AVAILABLE)/,
+];
+
+export function forwardLog(logger: AdapterLogger, entry: LogEntry): void {
   const { message, timestamp: _timestamp, logger: _name, ...extra } = entry.log;
   const text = String(message);
   if (EXPECTED_WARNINGS.some((warning) => text.startsWith(warning))) return;
   const details = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
   const line = `kafkajs ${entry.namespace}: ${text}${details}`;
-  if (entry.level <= logLevel.ERROR) logger.error(line);
+  if (RETRIABLE_STARTUP_ERRORS.some((pattern) => pattern.test(line))) logger.debug?.(line);
+  else if (entry.level <= logLevel.ERROR) logger.error(line);
   else logger.warn(line);
 }
 

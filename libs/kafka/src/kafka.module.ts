@@ -49,11 +49,17 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Readiness of a service's Kafka: its publisher is connected and a broker answers. */
+/**
+ * Readiness of a service's Kafka: its publisher is connected, its circuit breaker (if any) is closed,
+ * and a broker answers.
+ */
 export function kafkaHealthIndicator(client: KafkaClient, publisher: KafkaPublisher) {
   return {
     name: 'kafka',
-    isHealthy: async (): Promise<boolean> => publisher.isConnected && (await client.isHealthy()),
+    isHealthy: async (): Promise<boolean> =>
+      publisher.isConnected &&
+      publisher.circuit?.refusesCalls !== true &&
+      (await client.isHealthy()),
   };
 }
 

@@ -10,8 +10,12 @@ import {
   type Producer,
   type RecordMetadata,
 } from 'kafkajs';
-import { AppError, headerNames, type PayloadOf, type TopicName } from '@recsys/contracts';
+import { AppError, type PayloadOf, type TopicName } from '@recsys/contracts';
 import { tracePublish } from '@recsys/telemetry';
+import { randomUUID } from 'node:crypto';
+import { isBrokerUnreachable, SEND_TIMEOUT_REASON } from './broker-failure';
+import { cloudEventHeaders, messageHeaders, type CloudEventContext } from './cloud-event-headers';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
 import type { KafkaClient } from './kafka-client';
 
 export interface OutgoingMessage<T extends TopicName> {
@@ -21,6 +25,8 @@ export interface OutgoingMessage<T extends TopicName> {
 }
 
 export interface PublisherOptions {
+  /** `ce_source` of every message. @default the connection's client id */
+  source?: string;
   /** @default 10000 */
   sendTimeoutMs?: number;
   /** Overrides the connection's KAFKA_COMPRESSION for this publisher. */
@@ -40,6 +46,12 @@ export interface PublisherOptions {
    * requests, sent one after the other. @default 524288
    */
   maxRequestBytes?: number;
+  /**
+   * Fail fast while the cluster is unreachable: after the first connection error or send timeout every
+   * waiting and every new publish fails at once with KAFKA_UNAVAILABLE (`details.circuit` = `open`)
+   * until a metadata probe (every `probeIntervalMs`) or a send succeeds. Absent: no breaker.
+   */
+  circuitBreaker?: Pick<CircuitBreakerOptions, 'probeIntervalMs'>;
 }
 
 /** Told about every publish Kafka acknowledged (metrics count messages by topic and dead-letter reason). */
@@ -80,6 +92,11 @@ export class KafkaPublisher {
   private flushTimer: NodeJS.Timeout | undefined;
   private connected = false;
   private readonly listeners: PublishListener[] = [];
+  /** Sends whose callers still wait (queued or in a request under way). */
+  private readonly waiting = new Set<PendingSend>();
+  /** Present when the options asked for one. */
+  readonly circuit: CircuitBreaker | undefined;
+  private readonly cloudEvents: CloudEventContext;
 
   constructor(
     private readonly client: KafkaClient,
@@ -93,6 +110,11 @@ export class KafkaPublisher {
     this.lingerMs = options.lingerMs ?? 2;
     this.maxBatchMessages = options.maxBatchMessages ?? 5_000;
     this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
+    this.cloudEvents = {
+      source: options.source ?? client.config.clientId,
+      newId: randomUUID,
+      now: () => new Date(),
+    };
     this.producer = client.kafka.producer({
       idempotent: true,
       // Idempotence in kafkajs requires one in-flight request per broker; it also keeps per-key order.
@@ -103,6 +125,28 @@ export class KafkaPublisher {
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;
     });
+    this.circuit = options.circuitBreaker && this.createCircuit(options.circuitBreaker);
+  }
+
+  /** On opening, every caller still waiting is told at once rather than after its send timeout. */
+  private createCircuit(options: Pick<CircuitBreakerOptions, 'probeIntervalMs'>): CircuitBreaker {
+    const circuit = new CircuitBreaker({ ...options, probe: () => this.client.isHealthy() });
+    circuit.onStateChange((state, previous) => {
+      if (state !== 'open' || previous !== 'closed') return;
+      for (const send of [...this.waiting]) {
+        send.expired = true;
+        send.reject(this.circuitOpenError(send.topic));
+      }
+    });
+    return circuit;
+  }
+
+  private circuitOpenError(topic: string): AppError {
+    return new AppError(
+      'KAFKA_UNAVAILABLE',
+      `Kafka is unreachable: nothing is sent to ${topic} until a probe (every ${this.circuit?.probeIntervalMs} ms) reaches it again`,
+      { details: { circuit: 'open' } },
+    );
   }
 
   async connect(): Promise<void> {
@@ -111,6 +155,7 @@ export class KafkaPublisher {
   }
 
   async disconnect(): Promise<void> {
+    this.circuit?.stop();
     if (this.pending.length > 0) this.flush();
     await this.sending;
     await this.producer.disconnect();
@@ -137,6 +182,8 @@ export class KafkaPublisher {
     messages: OutgoingMessage<T>[],
   ): Promise<RecordMetadata[]> {
     if (messages.length === 0) return [];
+    if (this.circuit?.refusesCalls === true)
+      throw this.circuitOpenError(this.client.topicName(topic));
     const metadata = await tracePublish({ topic, messageCount: messages.length }, (traceHeaders) =>
       this.enqueue(topic, messages, traceHeaders),
     );
@@ -157,7 +204,12 @@ export class KafkaPublisher {
     traceHeaders: Record<string, string>,
   ): Promise<RecordMetadata[]> {
     return new Promise<RecordMetadata[]>((resolve, reject) => {
-      const kafkaMessages = messages.map((message) => toKafkaMessage(message, traceHeaders));
+      const kafkaMessages = messages.map((message) =>
+        toKafkaMessage(message, {
+          traceHeaders,
+          cloudEvent: cloudEventHeaders(topic, message.value, this.cloudEvents),
+        }),
+      );
       const bytes = kafkaMessages.reduce((sum, message) => sum + sizeOf(message), 0);
       this.pending.push(
         this.withDeadline({
@@ -186,21 +238,22 @@ export class KafkaPublisher {
     const { resolve, reject } = send;
     const deadline = setTimeout(() => {
       send.expired = true;
-      reject(
-        new AppError(
-          'KAFKA_UNAVAILABLE',
-          `Kafka did not acknowledge ${send.topic} within ${this.sendTimeoutMs} ms`,
-        ),
-      );
+      send.reject(sendTimeoutError(send.topic, this.sendTimeoutMs));
+      this.circuit?.recordFailure();
     }, this.sendTimeoutMs);
-    send.resolve = (metadata) => {
+    const settle = () => {
       clearTimeout(deadline);
+      this.waiting.delete(send);
+    };
+    send.resolve = (metadata) => {
+      settle();
       resolve(metadata);
     };
     send.reject = (error) => {
-      clearTimeout(deadline);
+      settle();
       reject(error);
     };
+    this.waiting.add(send);
     return send;
   }
 
@@ -249,18 +302,25 @@ export class KafkaPublisher {
         this.sendTimeoutMs,
         [...topicMessages.keys()].join(','),
       );
+      this.circuit?.recordSuccess();
       for (const { send } of pieces) {
         state.results
           .get(send)
           ?.push(...metadata.filter((entry) => entry.topicName === send.topic));
       }
     } catch (error) {
-      for (const { send } of pieces) {
-        if (state.failed.has(send)) continue;
-        state.failed.add(send);
-        send.reject(error);
-      }
+      this.fail(pieces, error, state.failed);
     }
+  }
+
+  /** Fails each send of a request once; a broker that cannot be reached opens the circuit too. */
+  private fail(pieces: ProduceRequest['pieces'], error: unknown, failed: Set<PendingSend>): void {
+    for (const { send } of pieces) {
+      if (failed.has(send)) continue;
+      failed.add(send);
+      send.reject(error);
+    }
+    if (isBrokerUnreachable(error)) this.circuit?.recordFailure();
   }
 }
 
@@ -299,30 +359,32 @@ function pieceOf(request: ProduceRequest, send: PendingSend): { messages: Messag
   return piece;
 }
 
+/** The message as sent: JSON value, CloudEvents headers (see cloud-event-headers.ts) and trace context. */
 function toKafkaMessage<T extends TopicName>(
   message: OutgoingMessage<T>,
-  traceHeaders: Record<string, string>,
+  headers: { traceHeaders: Record<string, string>; cloudEvent: Record<string, string> },
 ): Message {
   return {
     key: message.key,
     value: JSON.stringify(message.value),
-    headers: { [headerNames.contentType]: 'application/json', ...traceHeaders, ...message.headers },
+    headers: messageHeaders(headers.cloudEvent, headers.traceHeaders, message.headers),
   };
+}
+
+function sendTimeoutError(topic: string, timeoutMs: number): AppError {
+  return new AppError(
+    'KAFKA_UNAVAILABLE',
+    `Kafka did not acknowledge ${topic} within ${timeoutMs} ms`,
+    {
+      details: { reason: SEND_TIMEOUT_REASON },
+    },
+  );
 }
 
 async function withTimeout<R>(promise: Promise<R>, timeoutMs: number, topic: string): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new AppError(
-            'KAFKA_UNAVAILABLE',
-            `Kafka did not acknowledge ${topic} within ${timeoutMs} ms`,
-          ),
-        ),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(sendTimeoutError(topic, timeoutMs)), timeoutMs);
   });
   try {
     return await Promise.race([promise, timeout]);

@@ -4,7 +4,13 @@
  * partition a group never committed counts whole.
  */
 import { headerNames, type PageViewV1 } from '@recsys/contracts';
-import { integrationEnvironment, testKafkaConfig, testNamespace, waitFor } from '@recsys/testing';
+import {
+  integrationEnvironment,
+  testKafkaConfig,
+  testNamespace,
+  waitFor,
+  writeRawMessages,
+} from '@recsys/testing';
 import {
   KafkaClient,
   KafkaHeaderTap,
@@ -55,9 +61,13 @@ describe('KafkaHeaderTap and measureConsumerLag on a real broker', () => {
     }));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const sinceMs = Date.now();
-    await send(['new-1', 'new-2', 'new-3'], (id): Record<string, string> =>
-      id === 'new-3' ? {} : { [headerNames.eventType]: 'page_view', [headerNames.eventId]: id },
-    );
+    await send(['new-1', 'new-2'], (id) => ({ [headerNames.eventId]: id }));
+    // Written without headers, as before every producer set them (the typed publisher always does).
+    await writeRawMessages({
+      brokers: environment.kafkaBrokers,
+      topic: client.topicName('events.raw.v1'),
+      messages: [{ key: 'k-new-3', value: JSON.stringify(pageView('new-3')) }],
+    });
     const seen: TappedMessage[] = [];
     const tap = new KafkaHeaderTap(client, {
       groupId: namespace.groupId('tap'),
@@ -80,7 +90,9 @@ describe('KafkaHeaderTap and measureConsumerLag on a real broker', () => {
     expect(seen.map((message) => message.key).sort()).toEqual(['k-new-1', 'k-new-2', 'k-new-3']);
     const withoutType = seen.find((message) => message.key === 'k-new-3')!;
     expect(withoutType.value).toContain('"eventId":"new-3"');
-    expect(seen.find((message) => message.key === 'k-new-1')!.value).toBeUndefined();
+    const typed = seen.find((message) => message.key === 'k-new-1')!;
+    expect(typed.value).toBeUndefined();
+    expect(typed.headers[headerNames.eventType]).toBe('io.recsys.event.page_view.v1');
     expect(
       seen.every((message) => message.topic === 'events.raw.v1' && message.timestampMs > 0),
     ).toBe(true);

@@ -1,11 +1,12 @@
 /**
  * Maps every error that reaches HTTP to one JSON body shape `{ error: { code, message, retriable,
- * details } }` and a status: unavailable dependencies → 503 with Retry-After, bad input → 400/413,
- * anything unexpected → 500 without internals.
+ * details } }` and a status: unavailable dependencies → 503 with Retry-After, bad input → 400/413/415,
+ * a method the path does not declare → 405 with Allow, anything unexpected → 500 without internals.
  */
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '@recsys/contracts';
+import type { DeclaredRoutes } from './http-protocol';
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   EVENT_INVALID: 400,
@@ -33,6 +34,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   EXPERIMENT_INVALID: 400,
   ERASURE_UNKNOWN: 404,
   PSEUDONYMISATION_UNCONFIGURED: 501,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -45,12 +48,32 @@ export interface ErrorBody {
 export class AppErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  /** `routes`: the declared routes (see installHttpProtocol); without them a wrong method is a 404. */
+  constructor(private readonly routes?: DeclaredRoutes) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body } = this.describe(exception);
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const { status, body } = this.describe(this.methodNotAllowed(exception, request) ?? exception);
+    if (status === 405) void reply.header('Allow', this.allowedMethods(request).join(', '));
     if (status === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
     if (status >= 500) this.logger.error(`${body.error.code}: ${describeCause(exception)}`);
     void reply.status(status).send(body);
+  }
+
+  /** A 404 for a path that exists with other methods is a 405. */
+  private methodNotAllowed(exception: unknown, request: FastifyRequest): AppError | undefined {
+    if (!(exception instanceof HttpException) || exception.getStatus() !== 404) return undefined;
+    const allowed = this.allowedMethods(request);
+    if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
+    return new AppError(
+      'METHOD_NOT_ALLOWED',
+      `${request.method} is not allowed here; the path takes ${allowed.join(', ')}`,
+    );
+  }
+
+  private allowedMethods(request: FastifyRequest): string[] {
+    return this.routes?.methodsFor(request.url) ?? [];
   }
 
   private describe(exception: unknown): { status: number; body: ErrorBody } {

@@ -3,6 +3,7 @@
  * process with exit code 1 and a message naming the variable), NestJS on Fastify, graceful shutdown on
  * SIGTERM/SIGINT, one error shape, and the listening URL printed.
  */
+import type { AddressInfo } from 'node:net';
 import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -17,6 +18,7 @@ import { startTracing } from '@recsys/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { AppErrorFilter } from './app-error.filter';
 import { answerClientError } from './client-error';
+import { installHttpProtocol } from './http-protocol';
 import { configureLogHashing, createLogger, logProcessWarnings } from './logger';
 
 export interface HttpServiceDefinition<TConfig> {
@@ -58,7 +60,8 @@ export async function createHttpApp<TConfig>(
     }),
     bufferLogs: true,
   });
-  app.useGlobalFilters(new AppErrorFilter());
+  const instance: FastifyInstance = app.getHttpAdapter().getInstance();
+  app.useGlobalFilters(new AppErrorFilter(installHttpProtocol(instance)));
   app.enableShutdownHooks();
   return app;
 }
@@ -91,5 +94,17 @@ export async function runHttpService<TConfig>(
   fastify.addHook('onClose', () => tracing.shutdown());
   const { http } = definition.settings(config);
   await app.listen({ host: http.host, port: http.port });
-  new Logger(definition.serviceName).log(`listening on ${await app.getUrl()}`);
+  new Logger(definition.serviceName).log(`listening on ${listeningUrl(fastify.server.address())}`);
+}
+
+/**
+ * The URL of the address the server actually bound, as it is: `0.0.0.0` / `::` (every interface) stay
+ * so, where Nest's `getUrl()` prints 127.0.0.1 for them and so hides that the service is on the network.
+ */
+export function listeningUrl(address: AddressInfo | string | null): string {
+  if (address === null) return 'nothing (the server is not listening)';
+  if (typeof address === 'string') return `unix:${address}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const everyInterface = address.address === '0.0.0.0' || address.address === '::';
+  return `http://${host}:${address.port}${everyInterface ? ' (every interface)' : ''}`;
 }

@@ -9,3 +9,6 @@ export * from './cors';
 export * from './admin-guard';
 export * from './metrics-kafka';
 export * from './metrics-dashboard';
+export * from './http-protocol';
+export * from './openapi.controller';
+export * from './parse-request';

@@ -3,6 +3,7 @@
  * builds training examples), asks the `Ranker` for scores within a deadline, and says why when it could
  * not, so the caller can fall back to another order and report the response as degraded.
  */
+import type { DegradedReason } from '@recsys/contracts';
 import {
   decodeItemFeatures,
   prepareRequestFeatures,
@@ -34,12 +35,17 @@ export function rankingCandidatesOf(
   }));
 }
 
-export const degradedReasons = ['ranker_error', 'ranker_timeout', 'ranker_invalid_output'] as const;
-export type DegradedReason = (typeof degradedReasons)[number];
+/** How a ranker can fail; each is one of the contracts' degraded reasons. */
+export const rankerFailures = [
+  'ranker_error',
+  'ranker_timeout',
+  'ranker_invalid_output',
+] as const satisfies readonly DegradedReason[];
+export type RankerFailure = (typeof rankerFailures)[number];
 
 export type RankerOutcome =
   | { readonly ok: true; readonly scores: readonly number[] }
-  | { readonly ok: false; readonly reason: DegradedReason };
+  | { readonly ok: false; readonly reason: RankerFailure };
 
 export interface ScoreRequest {
   readonly sequence: readonly string[];

@@ -19,8 +19,8 @@ import {
   orderByScore,
   rankingCandidatesOf,
   scoreWithin,
-  type DegradedReason,
   type FeatureFacts,
+  type RankerFailure,
   type RankerOutcome,
   type Scored,
 } from './ranking';
@@ -202,7 +202,7 @@ async function rankCandidates(
 export function degradation(
   outcome: RankerOutcome,
   ranker: Ranker,
-): { degraded: boolean; degradedReason?: DegradedReason; rankedBy: RankedBy } {
+): { degraded: boolean; degradedReason?: RankerFailure; rankedBy: RankedBy } {
   return outcome.ok
     ? { degraded: false, rankedBy: { kind: ranker.kind, version: ranker.version } }
     : { degraded: true, degradedReason: outcome.reason, rankedBy: FALLBACK_RANKED_BY };

@@ -54,14 +54,33 @@ describe('rerank', () => {
     ]);
   });
 
-  it('keeps the given order when the ranker fails, and says so', async () => {
+  it('keeps the given order when the ranker fails, unscored and not personalised, and says so', async () => {
     const result = await run({ itemIds: ['c3-9', 'zz', 'c1-2'] }, brokenRanker('rejects')).result;
     expect(ids(result.items)).toEqual(['c3-9', 'c1-2', 'zz']);
+    expect(result.items.map((item) => item.score)).toEqual([0, 0, 0]);
     expect(result).toMatchObject({
+      personalized: false,
       degraded: true,
       degradedReason: 'ranker_error',
       rankedBy: { kind: 'source_score', version: 'fallback' },
     });
+  });
+
+  it('without a model: the given order, unscored, degraded no_model, nothing of the user read', async () => {
+    const reader = shop();
+    const result = await rerank(
+      { userKey: USER, itemIds: ['c3-9', 'zz', 'c1-2'], personalization: true },
+      { reader, ranker: undefined, clock: frozenClock },
+    );
+    expect(ids(result.items)).toEqual(['c3-9', 'c1-2', 'zz']);
+    expect(result.items.map((item) => item.score)).toEqual([0, 0, 0]);
+    expect(result).toMatchObject({
+      personalized: false,
+      degraded: true,
+      degradedReason: 'no_model',
+      rankedBy: { kind: 'source_score', version: 'fallback' },
+    });
+    expect(reader.calls.map((call) => call.method)).toEqual(['readItems']);
   });
 
   it('falls back when the deadline passes', async () => {

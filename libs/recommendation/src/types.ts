@@ -1,8 +1,7 @@
 /** Requests and results of the public entry points `recommend` and `rerank`. */
-import type { EventContext } from '@recsys/contracts';
+import type { DegradedReason, EventContext } from '@recsys/contracts';
 import type { FilterReason } from './filters';
 import type { Ranker } from './ranker';
-import type { DegradedReason } from './ranking';
 import type { Clock, RecommendationReader } from './reader';
 import type { RecommendationSettings } from './settings';
 
@@ -39,7 +38,10 @@ export interface RecommendedItem {
   readonly itemId: string;
   /** 0-based position. */
   readonly rank: number;
-  /** The ranker's score (the source score when degraded); higher is better. */
+  /**
+   * The ranker's score, higher is better; when degraded, the candidate source's score (`recommend`) or
+   * 0 (`rerank`: the given order kept, nothing scored).
+   */
   readonly score: number;
   /** The candidate source behind the explanation (`co_visitation`, `trending`, …, `rerank`). */
   readonly source: string;
@@ -93,6 +95,7 @@ export interface RerankRequest {
 export interface RerankResult {
   /** Every distinct requested item: ranked known items, then unknown ones in their given order. */
   readonly items: RecommendedItem[];
+  /** True when a model ranked the items with the user's own history (consent given, history present). */
   readonly personalized: boolean;
   readonly degraded: boolean;
   readonly degradedReason?: DegradedReason;
@@ -109,6 +112,14 @@ export interface RecommendationDeps {
   readonly clock?: Clock;
   /** @default defaultRecommendationSettings */
   readonly settings?: RecommendationSettings;
+}
+
+/**
+ * `rerank`'s: without a ranker (no model trained yet) the given order is all there is, and the result
+ * says so (degraded `no_model`, scores 0, not personalised) rather than passing it off as a ranking.
+ */
+export interface RerankDeps extends Omit<RecommendationDeps, 'ranker'> {
+  readonly ranker: Ranker | undefined;
 }
 
 /** Most items `rerank` accepts (the contracts' `candidateItemIds` limit). */

@@ -18,3 +18,4 @@ export * from './property/nasty-strings';
 export * from './property/property-settings';
 export * from './faults/fault-report';
 export * from './kafka/consumer-lag';
+export * from './openapi/openapi-suite';

@@ -7,12 +7,13 @@ import { formatTable } from '../summary';
 import { UsageError, integerOption, parseOptions, required } from '../usage';
 
 const USAGE = `recsys replay --from <file.jsonl> --collector <url> [--speed max|<N>x] [--batch 200]
-              [--write-key K] [--concurrency 4]
+              [--write-key K] [--concurrency 4] [--restamp]
 
   --collector    collector base URL (default: COLLECTOR_URL)
   --write-key    sent as x-write-key (default: COLLECTOR_WRITE_KEY)
   --speed        max (as fast as the collector answers) or e.g. 10x (original timeline, 10 times faster)
-  --batch        records per request, 1..500 (the collector's limit)`;
+  --batch        records per request, 1..500 (the collector's limit)
+  --restamp      stamp each event with the time it is sent (live traffic; the pacing keeps the spacing)`;
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -26,6 +27,7 @@ export const replayCommand: Command = {
       batch: { type: 'string' },
       'write-key': { type: 'string' },
       concurrency: { type: 'string' },
+      restamp: { type: 'boolean' },
     });
     const config = loadCliConfig(io.env);
     const from = required('from', values.from);
@@ -44,6 +46,7 @@ export const replayCommand: Command = {
       batchSize: integerOption('batch', values.batch, { min: 1, max: 500 }),
       concurrency: integerOption('concurrency', values.concurrency, { min: 1, max: 64 }),
       writeKey: values['write-key'] ?? config.collectorWriteKey,
+      restamp: values.restamp ?? false,
       onProgress: (current) => progress.update(sentOf(current), `accepted ${acceptedOf(current)}`),
     });
     progress.done(sentOf(stats), `accepted ${acceptedOf(stats)}`);

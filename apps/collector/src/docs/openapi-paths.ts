@@ -42,7 +42,7 @@ function ingestResponses(noun: string, settings: OpenApiSettings) {
     '413': errorResponse(
       `The body is over ${settings.limits.maxBodyBytes} bytes (BATCH_TOO_LARGE).`,
     ),
-    '415': errorResponse('The body is not `application/json`.'),
+    '415': errorResponse('The body is not `application/json` (UNSUPPORTED_MEDIA_TYPE).'),
     '429': errorResponse(
       `The storefront sent more than ${settings.rateLimit.eventsPerSecond} events and items per second (RATE_LIMITED).`,
       { retryAfter: true },

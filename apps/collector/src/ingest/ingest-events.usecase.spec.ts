@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { pseudonymiseUserId } from '@recsys/features';
+import {
+  pseudonymiseAnonymousId,
+  pseudonymiseSessionId,
+  pseudonymiseUserId,
+} from '@recsys/features';
 import { CollectorMetrics } from '../metrics/collector-metrics';
 import { IngestEventsUseCase } from './ingest-events.usecase';
 import { pseudonymiserFor } from './pseudonymise';
@@ -10,10 +14,17 @@ import { RecordingPublisher } from './recording-publisher.stub';
 const FIXTURES = join(__dirname, '../../../../libs/contracts/src/__fixtures__/valid');
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(FIXTURES, `${name}.v1.json`), 'utf8')) as Record<string, unknown>;
+/** The ids of a fixture, which every fixture has (strings). */
+const idsOf = (event: Record<string, unknown>) => ({
+  anonymousId: event['anonymousId'] as string,
+  sessionId: event['sessionId'] as string,
+});
 
 const NOW = new Date('2026-11-29T05:00:00.000Z');
 const SECRET = 'unit-test-pseudonymisation-secret';
 const pseudonym = (userId: string) => pseudonymiseUserId(SECRET, userId);
+const anonymousPseudonym = (anonymousId: string) => pseudonymiseAnonymousId(SECRET, anonymousId);
+const sessionPseudonym = (sessionId: string) => pseudonymiseSessionId(SECRET, sessionId);
 
 function setup(maxEventBytes = 32_768) {
   const publisher = new RecordingPublisher();
@@ -42,32 +53,34 @@ async function counterValues(counter: {
 }
 
 describe('IngestEventsUseCase', () => {
-  it('publishes valid events keyed by pseudonymised user with CloudEvents headers and the receive time', async () => {
+  it('publishes valid events keyed by pseudonymised user with the receive time', async () => {
     const { raw, deadLetters, ingest } = setup();
     const result = await ingest.execute([fixture('product-view'), fixture('page-view.anonymous')]);
 
     expect(result).toEqual({ accepted: 2, rejected: [] });
-    expect(raw.map((message) => message.key)).toEqual([pseudonym('u-1001'), 'anon-3f9c']);
+    expect(raw.map((message) => message.key)).toEqual([
+      pseudonym('u-1001'),
+      anonymousPseudonym('anon-3f9c'),
+    ]);
     const first = raw[0]!;
     expect(first.value.receivedAt).toBe(NOW.toISOString());
-    expect(first.headers).toMatchObject({
-      ce_id: 'evt-0002',
-      ce_type: 'product_view',
-      ce_source: 'collector',
-    });
     expect(deadLetters).toEqual([]);
   });
 
-  it('replaces the user id with its pseudonym and leaves anonymousId and the rest as sent', async () => {
+  it('replaces the user, anonymous and session ids with pseudonyms and leaves the rest as sent', async () => {
     const { raw, ingest } = setup();
     const event = { ...fixture('product-view'), anonymousId: 'anon-77' };
     await ingest.execute([event]);
     expect(raw[0]!.value).toEqual({
       ...event,
       userId: pseudonym('u-1001'),
+      anonymousId: anonymousPseudonym('anon-77'),
+      sessionId: sessionPseudonym(idsOf(event).sessionId),
       receivedAt: NOW.toISOString(),
     });
-    expect(JSON.stringify(raw[0])).not.toContain('u-1001');
+    const text = JSON.stringify(raw[0]);
+    for (const rawId of ['u-1001', 'anon-77', idsOf(event).sessionId])
+      expect(text).not.toContain(rawId);
   });
 
   it('overwrites a client-sent receivedAt: the server clock is authoritative', async () => {
@@ -108,16 +121,21 @@ describe('IngestEventsUseCase', () => {
     expect(deadLetters[1]!.value.payload).toBe('42');
   });
 
-  it('keeps raw user ids out of dead letters: pseudonymised in the payload and the key', async () => {
+  it('keeps raw shopper ids out of dead letters: pseudonymised in the payload and the key', async () => {
     const { deadLetters, ingest } = setup();
     const bad = { ...fixture('search'), timestamp: 'yesterday' };
-    await ingest.execute([bad, { ...bad, userId: { email: 'alice@example.com' } }]);
+    const badAnonymous = { ...fixture('page-view.anonymous'), timestamp: 'yesterday' };
+    await ingest.execute([bad, { ...bad, userId: { email: 'alice@example.com' } }, badAnonymous]);
 
     expect(deadLetters[0]!.key).toBe(pseudonym('u-1001'));
     expect(JSON.parse(deadLetters[0]!.value.payload)).toEqual({
       ...bad,
       userId: pseudonym('u-1001'),
+      sessionId: sessionPseudonym(idsOf(bad).sessionId),
     });
+    expect(deadLetters[2]!.key).toBe(anonymousPseudonym(idsOf(badAnonymous).anonymousId));
+    const rawIds = [...Object.values(idsOf(badAnonymous)), idsOf(bad).sessionId];
+    for (const rawId of rawIds) expect(JSON.stringify(deadLetters)).not.toContain(rawId);
     expect(JSON.parse(deadLetters[1]!.value.payload)).not.toHaveProperty('userId');
     expect(JSON.stringify(deadLetters)).not.toMatch(/u-1001|alice/);
   });

@@ -2,22 +2,17 @@
  * Validates storefront events against the contracts and writes the valid ones to `events.raw.v1`, keyed
  * by (pseudonymised) user so one user's events stay in order. Invalid events are reported back per index
  * and written to `events.dlq.v1` with a typed reason, so a batch loses nothing: accepted + rejected =
- * sent. No raw user id leaves: accepted events and dead letters carry pseudonyms (see pseudonymise.ts).
+ * sent. No raw shopper id (user, anonymous or session id) leaves: accepted events and dead letters
+ * carry pseudonyms (see pseudonymise.ts).
  * Resolves only after Kafka acknowledged; a Kafka failure surfaces as a retriable KAFKA_UNAVAILABLE.
  */
-import {
-  headerNames,
-  storefrontEventKey,
-  storefrontEventSchema,
-  type StorefrontEvent,
-} from '@recsys/contracts';
+import { storefrontEventKey, storefrontEventSchema, type StorefrontEvent } from '@recsys/contracts';
 import type { OutgoingMessage } from '@recsys/kafka';
-import { COLLECTOR_SERVICE_NAME } from '../config';
 import type { CollectorMetrics } from '../metrics/collector-metrics';
 import { checkBatch, optional, textField, type Identity } from './batch-check';
 import type { IngestPublisher } from './ingest-publisher';
 import type { IngestResult } from './ingest-response';
-import { pseudonymiseEvent, pseudonymiseUserIds, type Pseudonymiser } from './pseudonymise';
+import { pseudonymiseEvent, pseudonymiseIds, type Pseudonymiser } from './pseudonymise';
 
 export interface IngestEventsOptions {
   publisher: IngestPublisher;
@@ -46,7 +41,7 @@ export class IngestEventsUseCase {
       maxBytes: this.options.limits.maxEventBytes,
       toMessage: (event) => toRawMessage(pseudonymiseEvent({ ...event, receivedAt }, pseudonymise)),
       identify: identityOfEvent,
-      redact: (value) => pseudonymiseUserIds(value, pseudonymise),
+      redact: (value) => pseudonymiseIds(value, pseudonymise),
       now,
     });
     await this.options.publisher.publish('events.raw.v1', checked.valid);
@@ -61,18 +56,9 @@ export class IngestEventsUseCase {
   }
 }
 
+/** The publisher adds the CloudEvents headers (ce_id = eventId, ce_time = timestamp). */
 function toRawMessage(event: StorefrontEvent): OutgoingMessage<'events.raw.v1'> {
-  return {
-    key: storefrontEventKey(event),
-    value: event,
-    headers: {
-      [headerNames.eventId]: event.eventId,
-      [headerNames.eventType]: event.eventType,
-      [headerNames.eventSource]: COLLECTOR_SERVICE_NAME,
-      [headerNames.eventSpecVersion]: '1.0',
-      [headerNames.eventTime]: event.timestamp,
-    },
-  };
+  return { key: storefrontEventKey(event), value: event };
 }
 
 /** Best-effort identity of an invalid (already pseudonymised) event, so its dead letter is searchable. */

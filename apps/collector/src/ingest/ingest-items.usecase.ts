@@ -4,14 +4,13 @@
  * partial acceptance as events: invalid items are reported per index and dead-lettered (to
  * `events.dlq.v1`, the platform's one dead-letter topic). Resolves only after Kafka acknowledged.
  */
-import { headerNames, itemUpsertedV1Schema, type ItemUpsertedV1 } from '@recsys/contracts';
+import { itemUpsertedV1Schema, type ItemUpsertedV1 } from '@recsys/contracts';
 import type { OutgoingMessage } from '@recsys/kafka';
-import { COLLECTOR_SERVICE_NAME } from '../config';
 import type { CollectorMetrics } from '../metrics/collector-metrics';
 import { checkBatch, optional, textField, type Identity } from './batch-check';
 import type { IngestPublisher } from './ingest-publisher';
 import type { IngestResult } from './ingest-response';
-import { pseudonymiseUserIds, type Pseudonymiser } from './pseudonymise';
+import { pseudonymiseIds, type Pseudonymiser } from './pseudonymise';
 
 export const ITEM_EVENT_TYPE = 'item_upserted';
 
@@ -41,7 +40,7 @@ export class IngestItemsUseCase {
       maxBytes: this.options.limits.maxEventBytes,
       toMessage: toCatalogMessage,
       identify: identityOfItem,
-      redact: (value) => pseudonymiseUserIds(value, pseudonymise),
+      redact: (value) => pseudonymiseIds(value, pseudonymise),
       now: this.now(),
     });
     await this.options.publisher.publish('catalog.items.v1', checked.valid);
@@ -54,19 +53,9 @@ export class IngestItemsUseCase {
   }
 }
 
+/** The publisher adds the CloudEvents headers (ce_id = `<itemId>@<updatedAt>`, stable across replays). */
 function toCatalogMessage(item: ItemUpsertedV1): OutgoingMessage<'catalog.items.v1'> {
-  return {
-    key: item.itemId,
-    value: item,
-    headers: {
-      // The same item state always gets the same id, so consumers can drop replays.
-      [headerNames.eventId]: `${item.itemId}@${item.updatedAt}`,
-      [headerNames.eventType]: ITEM_EVENT_TYPE,
-      [headerNames.eventSource]: COLLECTOR_SERVICE_NAME,
-      [headerNames.eventSpecVersion]: '1.0',
-      [headerNames.eventTime]: item.updatedAt,
-    },
-  };
+  return { key: item.itemId, value: item };
 }
 
 function identityOfItem(item: unknown): Identity {

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StorefrontEvent } from '@recsys/contracts';
-import { pseudonymiseUserId } from '@recsys/features';
+import {
+  pseudonymiseAnonymousId,
+  pseudonymiseSessionId,
+  pseudonymiseUserId,
+} from '@recsys/features';
 import {
   TOO_DEEP_MARKER,
   pseudonymiseEvent,
-  pseudonymiseUserIds,
+  pseudonymiseIds,
   pseudonymiserFor,
 } from './pseudonymise';
 
@@ -16,51 +20,73 @@ const fixture = (name: string) =>
   JSON.parse(readFileSync(join(FIXTURES, `${name}.v1.json`), 'utf8')) as StorefrontEvent;
 
 describe('pseudonymiseEvent', () => {
-  it('replaces the user id with its keyed pseudonym and keeps everything else', () => {
+  it('replaces the user and session ids with their keyed pseudonyms and keeps everything else', () => {
     const event = fixture('product-view');
     const result = pseudonymiseEvent(event, pseudonymise);
-    expect(result).toEqual({ ...event, userId: pseudonymiseUserId(SECRET, 'u-1001') });
+    expect(result).toEqual({
+      ...event,
+      userId: pseudonymiseUserId(SECRET, 'u-1001'),
+      sessionId: pseudonymiseSessionId(SECRET, event.sessionId),
+    });
     expect(result.userId).toMatch(/^u_[0-9a-f]{32}$/);
     expect(event.userId).toBe('u-1001');
   });
 
-  it('leaves an anonymous event as it is', () => {
+  it('pseudonymises the anonymous id of an anonymous event (a device id links every visit)', () => {
     const event = fixture('page-view.anonymous');
-    expect(pseudonymiseEvent(event, pseudonymise)).toBe(event);
+    const result = pseudonymiseEvent(event, pseudonymise);
+    expect(result.anonymousId).toBe(pseudonymiseAnonymousId(SECRET, event.anonymousId!));
+    expect(result.anonymousId).toMatch(/^a_[0-9a-f]{32}$/);
+    expect(result.sessionId).toBe(pseudonymiseSessionId(SECRET, event.sessionId));
+    expect(JSON.stringify(result)).not.toContain(event.anonymousId);
+    expect(JSON.stringify(result)).not.toContain(event.sessionId);
   });
 });
 
-describe('pseudonymiseUserIds (dead letters)', () => {
-  it('pseudonymises a string userId at any depth and keeps anonymousId', () => {
+describe('pseudonymiseIds (dead letters)', () => {
+  it('pseudonymises string user, anonymous and session ids at any depth', () => {
     const payload = {
       userId: 'u-1',
       anonymousId: 'anon-1',
-      events: [{ userId: 'u-2', nested: { userId: 'u-3' } }],
+      sessionId: 'session-1',
+      events: [{ userId: 'u-2', nested: { anonymousId: 'anon-3', sessionId: 'session-3' } }],
     };
-    expect(pseudonymiseUserIds(payload, pseudonymise)).toEqual({
-      userId: pseudonymise('u-1'),
-      anonymousId: 'anon-1',
-      events: [{ userId: pseudonymise('u-2'), nested: { userId: pseudonymise('u-3') } }],
+    expect(pseudonymiseIds(payload, pseudonymise)).toEqual({
+      userId: pseudonymise.userId('u-1'),
+      anonymousId: pseudonymise.anonymousId('anon-1'),
+      sessionId: pseudonymise.sessionId('session-1'),
+      events: [
+        {
+          userId: pseudonymise.userId('u-2'),
+          nested: {
+            anonymousId: pseudonymise.anonymousId('anon-3'),
+            sessionId: pseudonymise.sessionId('session-3'),
+          },
+        },
+      ],
     });
   });
 
-  it('drops a userId that is not a string: it cannot be pseudonymised reliably', () => {
-    expect(pseudonymiseUserIds({ userId: { email: 'a@example.com' }, x: 1 }, pseudonymise)).toEqual(
-      { x: 1 },
-    );
-    expect(pseudonymiseUserIds({ userId: 4711 }, pseudonymise)).toEqual({});
+  it('drops an id that is not a string: it cannot be pseudonymised reliably', () => {
+    expect(pseudonymiseIds({ userId: { email: 'a@example.com' }, x: 1 }, pseudonymise)).toEqual({
+      x: 1,
+    });
+    expect(
+      pseudonymiseIds({ userId: 4711, anonymousId: ['d-1'], sessionId: 7 }, pseudonymise),
+    ).toEqual({});
   });
 
   it('passes scalars through', () => {
-    expect(pseudonymiseUserIds(42, pseudonymise)).toBe(42);
-    expect(pseudonymiseUserIds(null, pseudonymise)).toBeNull();
+    expect(pseudonymiseIds(42, pseudonymise)).toBe(42);
+    expect(pseudonymiseIds(null, pseudonymise)).toBeNull();
   });
 
   it('cuts payloads nested deeper than it inspects instead of letting a user id through', () => {
-    let deep: unknown = { userId: 'u-deep' };
+    let deep: unknown = { userId: 'u-deep', anonymousId: 'anon-deep' };
     for (let level = 0; level < 40; level += 1) deep = [deep];
-    const text = JSON.stringify(pseudonymiseUserIds(deep, pseudonymise));
+    const text = JSON.stringify(pseudonymiseIds(deep, pseudonymise));
     expect(text).not.toContain('u-deep');
+    expect(text).not.toContain('anon-deep');
     expect(text).toContain(TOO_DEEP_MARKER);
   });
 });

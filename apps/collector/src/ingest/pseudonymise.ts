@@ -1,24 +1,44 @@
 /**
- * User ids never leave the collector: accepted events carry the keyed pseudonym (HMAC, see
- * @recsys/features) in `userId` and in the Kafka key. Dead letters hold payloads that failed validation,
- * so nothing about their shape can be trusted: every `userId` found at any depth is pseudonymised when
- * it is a string (the same pseudonym the raw topic would carry, so a dead letter still links to its user)
- * and dropped otherwise. `anonymousId` is a random device id, not personal data on its own: it stays.
+ * No id that names a shopper leaves the collector: accepted events carry keyed pseudonyms (HMAC, see
+ * @recsys/features) of their `userId`, `anonymousId` and `sessionId`, and the Kafka key is the pseudonym.
+ * An anonymous id is a device cookie that links every visit of one person, and a session id links a
+ * visit's events: both are personal data, pseudonymised like the user id (each with its own domain, so
+ * the same text as user and anonymous id gives unrelated pseudonyms). Dead letters hold payloads that
+ * failed validation, so nothing about their shape can be trusted: every such field found at any depth
+ * is pseudonymised when it is a string (the same pseudonym the raw topic would carry, so a dead letter
+ * still links to its shopper) and dropped otherwise.
  */
 import type { StorefrontEvent } from '@recsys/contracts';
-import { pseudonymiseUserId } from '@recsys/features';
+import {
+  pseudonymiseAnonymousId,
+  pseudonymiseSessionId,
+  pseudonymiseUserId,
+} from '@recsys/features';
 
-export type Pseudonymiser = (userId: string) => string;
+/** The fields that name a shopper, each with its own pseudonym. */
+export type IdentifyingField = 'userId' | 'anonymousId' | 'sessionId';
+export type Pseudonymiser = Record<IdentifyingField, (id: string) => string>;
 
 export function pseudonymiserFor(secret: string): Pseudonymiser {
-  return (userId) => pseudonymiseUserId(secret, userId);
+  return {
+    userId: (id) => pseudonymiseUserId(secret, id),
+    anonymousId: (id) => pseudonymiseAnonymousId(secret, id),
+    sessionId: (id) => pseudonymiseSessionId(secret, id),
+  };
 }
 
 export function pseudonymiseEvent(
   event: StorefrontEvent,
   pseudonymise: Pseudonymiser,
 ): StorefrontEvent {
-  return event.userId === undefined ? event : { ...event, userId: pseudonymise(event.userId) };
+  return {
+    ...event,
+    ...(event.userId === undefined ? {} : { userId: pseudonymise.userId(event.userId) }),
+    ...(event.anonymousId === undefined
+      ? {}
+      : { anonymousId: pseudonymise.anonymousId(event.anonymousId) }),
+    sessionId: pseudonymise.sessionId(event.sessionId),
+  };
 }
 
 /** Deeper than any contract nests; a payload nested further is cut here rather than walked. */
@@ -35,8 +55,15 @@ function defineField(target: Record<string, unknown>, name: string, value: unkno
   });
 }
 
-/** A copy of `value` with every `userId` pseudonymised (strings) or removed (anything else). */
-export function pseudonymiseUserIds(value: unknown, pseudonymise: Pseudonymiser): unknown {
+function isIdentifying(name: string): name is IdentifyingField {
+  return name === 'userId' || name === 'anonymousId' || name === 'sessionId';
+}
+
+/**
+ * A copy of `value` with every `userId`, `anonymousId` and `sessionId` pseudonymised (strings) or
+ * removed (anything else).
+ */
+export function pseudonymiseIds(value: unknown, pseudonymise: Pseudonymiser): unknown {
   return walk(value, { pseudonymise, depth: 0 });
 }
 
@@ -47,8 +74,8 @@ function walk(value: unknown, context: { pseudonymise: Pseudonymiser; depth: num
   if (Array.isArray(value)) return value.map((element) => walk(element, inner));
   const copy: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(value)) {
-    if (name !== 'userId') defineField(copy, name, walk(field, inner));
-    else if (typeof field === 'string') copy[name] = context.pseudonymise(field);
+    if (!isIdentifying(name)) defineField(copy, name, walk(field, inner));
+    else if (typeof field === 'string') copy[name] = context.pseudonymise[name](field);
   }
   return copy;
 }

@@ -3,10 +3,14 @@
  * platform's HTTP and process metrics. Labels are bounded: event types and reasons come from the
  * contracts, storefronts from configuration, error codes from error-codes.ts.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { CircuitBreaker, CircuitState } from '@recsys/kafka';
 import type { IngestTopic } from '../ingest/ingest-publisher';
 
 /** Seconds; an idempotent, acks=all produce to a healthy cluster takes milliseconds. */
+/** Gauge values of `collector_kafka_circuit_state`. */
+const CIRCUIT_STATE_VALUES: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
+
 const PUBLISH_DURATION_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class CollectorMetrics {
@@ -18,6 +22,8 @@ export class CollectorMetrics {
   readonly rateLimitBypassed: Counter<'reason'>;
   readonly requestsRefused: Counter<'code'>;
   readonly kafkaPublishDuration: Histogram<'topic' | 'outcome'>;
+  readonly kafkaCircuitState: Gauge;
+  readonly kafkaCircuitOpened: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -69,6 +75,16 @@ export class CollectorMetrics {
       buckets: PUBLISH_DURATION_BUCKETS,
       registers,
     });
+    [this.kafkaCircuitState, this.kafkaCircuitOpened] = circuitMetrics(registers);
+  }
+
+  /** Follows the Kafka publisher's circuit breaker in the state gauge and the openings counter. */
+  watchCircuit(circuit: CircuitBreaker): void {
+    this.kafkaCircuitState.set(CIRCUIT_STATE_VALUES[circuit.state]);
+    circuit.onStateChange((state, previous) => {
+      this.kafkaCircuitState.set(CIRCUIT_STATE_VALUES[state]);
+      if (state === 'open' && previous === 'closed') this.kafkaCircuitOpened.inc();
+    });
   }
 
   /** Timer for one publish of `topic`; call the result with the outcome. */
@@ -78,4 +94,19 @@ export class CollectorMetrics {
       stop({ outcome });
     };
   }
+}
+
+function circuitMetrics(registers: Registry[]): [Gauge, Counter] {
+  return [
+    new Gauge({
+      name: 'collector_kafka_circuit_state',
+      help: 'Circuit breaker of the Kafka publisher: 0 closed, 1 half-open (probing), 2 open (503 at once).',
+      registers,
+    }),
+    new Counter({
+      name: 'collector_kafka_circuit_opened_total',
+      help: 'Times the Kafka circuit breaker opened (a publish showed the cluster unreachable).',
+      registers,
+    }),
+  ];
 }

@@ -13,12 +13,11 @@ import {
   type ModelsV1,
   type UserLookupV1,
 } from '@recsys/contracts';
-import { AdminGuard } from '@recsys/platform';
+import { AdminGuard, parseRequest } from '@recsys/platform';
 import { ExperimentsUseCase } from '../experiments/experiments.usecase';
 import { LiveUseCase } from '../live/live.usecase';
 import { ModelsUseCase } from '../models/models.usecase';
 import { UserLookupUseCase } from '../users/user-lookup.usecase';
-import { parseRequest } from './parse';
 
 @Controller('api/v1')
 @UseGuards(AdminGuard)

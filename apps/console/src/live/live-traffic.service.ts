@@ -10,12 +10,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { ErasureSubjects } from '@recsys/feature-store';
 import { KafkaClient, KafkaHeaderTap, type TappedMessage } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
 import type { ConsoleConfig } from '../config';
 import { ConsoleMetrics } from '../console.metrics';
 import { DEAD_LETTER_WINDOW_MS, DeadLetterCounts, deadLetterKeyOf } from './dead-letter-counts';
 import { EVENT_RATE_WINDOW_SECONDS, EventRates } from './event-rates';
+import { ErasedShoppers } from './erased-shoppers';
 import { RecentEvents } from './recent-events';
 import { needsValue, tappedEventOf } from './tapped-event';
 
@@ -23,7 +25,7 @@ import { needsValue, tappedEventOf } from './tapped-event';
 export class LiveTraffic implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly rates: EventRates;
   readonly deadLetters: DeadLetterCounts;
-  readonly recent = new RecentEvents();
+  readonly recent: RecentEvents;
   private readonly tap: KafkaHeaderTap;
   private readonly logger = new Logger('traffic');
 
@@ -32,6 +34,8 @@ export class LiveTraffic implements OnApplicationBootstrap, OnApplicationShutdow
     client: KafkaClient,
     private readonly metrics: ConsoleMetrics,
   ) {
+    const erased = new ErasedShoppers(new ErasureSubjects(config.tombstoneSecret));
+    this.recent = new RecentEvents({ erased });
     const now = Date.now();
     const eventsSinceMs = now - EVENT_RATE_WINDOW_SECONDS * 1_000;
     const deadLettersSinceMs = now - DEAD_LETTER_WINDOW_MS;
@@ -75,7 +79,8 @@ export class LiveTraffic implements OnApplicationBootstrap, OnApplicationShutdow
       this.rates.record(event.eventType, message.timestampMs, nowMs);
       if (event.userKey !== undefined && event.eventId !== undefined) {
         const { eventId, eventType, atMs } = event;
-        this.recent.record(event.userKey, { eventId, eventType, atMs }, nowMs);
+        const receivedAtMs = message.timestampMs;
+        this.recent.record(event.userKey, { eventId, eventType, atMs, receivedAtMs }, nowMs);
       }
     }
     const topic = messages[0]?.topic;

@@ -38,6 +38,8 @@ describe('pipelineStatusOf', () => {
     expect(status.lastEventAt).toBe(new Date(7_000).toISOString());
     expect(status.gate).toEqual({
       state: 'open',
+      judgement: 'ok',
+      metricJudgements: { invalid: 'ok', duplicate: 'ok', late: 'ok', unknown_item: 'ok' },
       crossed: [],
       ratios: { invalid: 0.01, duplicate: 0.02, late: 0, unknown_item: 0 },
       thresholds: { invalid: 0.05, duplicate: 0.2, late: 0.1, unknown_item: 0.3 },
@@ -45,6 +47,54 @@ describe('pipelineStatusOf', () => {
       eventsInWindow: 250,
       windowStartedAt: new Date(60_000).toISOString(),
       windowSeconds: 60,
+    });
+  });
+
+  it('says a window below the minimum volume was not judged, never ok, even at 100 % late', () => {
+    const small = {
+      ...base.quality!,
+      eventsInWindow: 12,
+      ratios: { ...base.quality!.ratios, late: 1 },
+    };
+    // As an older preprocessor reports it (no judgement of its own) and as the current one does.
+    for (const quality of [
+      small,
+      {
+        ...small,
+        judgement: 'not_judged' as const,
+        metricJudgements: { late: 'not_judged' as const },
+      },
+    ]) {
+      const gate = pipelineStatusOf([{ ...base, quality }]).gate!;
+      expect(gate.judgement).toBe('not_judged');
+      expect(gate.metricJudgements).toEqual({
+        invalid: 'not_judged',
+        duplicate: 'not_judged',
+        late: 'not_judged',
+        unknown_item: 'not_judged',
+      });
+      expect(gate).toMatchObject({ state: 'open', eventsInWindow: 12, minEvents: 100 });
+    }
+  });
+
+  it('names the metric over its threshold in a judged window', () => {
+    const gate = pipelineStatusOf([
+      {
+        ...base,
+        quality: {
+          ...base.quality!,
+          state: 'closed',
+          crossed: ['late'],
+          ratios: { ...base.quality!.ratios, late: 0.4 },
+        },
+      },
+    ]).gate!;
+    expect(gate.judgement).toBe('over_threshold');
+    expect(gate.metricJudgements).toEqual({
+      invalid: 'ok',
+      duplicate: 'ok',
+      late: 'over_threshold',
+      unknown_item: 'ok',
     });
   });
 

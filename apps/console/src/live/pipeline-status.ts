@@ -5,6 +5,7 @@
  */
 import { qualityMetricNamesV1, type PipelineStatusV1, type QualityGateV1 } from '@recsys/contracts';
 import type { PreprocessorOpsStats, QualityGateStats } from '@recsys/feature-store';
+import { qualityJudgementsOf } from '@recsys/features';
 
 export type PipelineStatusView = Omit<PipelineStatusV1, 'status'>;
 
@@ -39,7 +40,11 @@ export function pipelineStatusOf(instances: readonly PreprocessorOpsStats[]): Pi
 
 type QualityMetricV1 = (typeof qualityMetricNamesV1)[number];
 
-/** The contract's metrics, in its order (a metric a newer preprocessor adds waits for the console). */
+/**
+ * The contract's metrics, in its order (a metric a newer preprocessor adds waits for the console). The
+ * judgement is the preprocessor's; a report without one (older preprocessor) is judged here the same
+ * way, so a window below the minimum volume reads "not judged", never "ok".
+ */
 function gateOf(stats: QualityGateStats): QualityGateV1 {
   const known = (record: Record<string, number>) =>
     Object.fromEntries(
@@ -48,8 +53,20 @@ function gateOf(stats: QualityGateStats): QualityGateV1 {
         Number.isFinite(record[metric]) ? record[metric]! : 0,
       ]),
     ) as Record<QualityMetricV1, number>;
+  const derived = qualityJudgementsOf({
+    judged: stats.eventsInWindow >= stats.minEvents,
+    crossed: stats.crossed,
+  });
+  const reported = stats.metricJudgements ?? {};
   return {
     state: stats.state,
+    judgement: stats.judgement ?? derived.judgement,
+    metricJudgements: Object.fromEntries(
+      qualityMetricNamesV1.map((metric) => [
+        metric,
+        reported[metric] ?? derived.metricJudgements[metric],
+      ]),
+    ) as QualityGateV1['metricJudgements'],
     crossed: stats.crossed.filter((metric): metric is QualityMetricV1 =>
       (qualityMetricNamesV1 as readonly string[]).includes(metric),
     ),

@@ -16,6 +16,26 @@ describe('tappedEventOf', () => {
     });
   });
 
+  it('reads the storefront event type out of the reverse-DNS ce_type', () => {
+    const headers = {
+      ce_type: 'io.recsys.event.recommendation_impression.v1',
+      ce_id: 'imp-r1',
+      ce_time: '2026-11-29T08:00:01.000Z',
+    };
+    expect(needsValue(headers)).toBe(false);
+    expect(tappedEventOf({ key: 'u_1', headers, timestampMs: 5 })).toMatchObject({
+      eventType: 'recommendation_impression',
+      eventId: 'imp-r1',
+    });
+    expect(
+      tappedEventOf({
+        key: 'u_1',
+        headers: { ce_type: 'io.recsys.dead_letter.v1' },
+        timestampMs: 5,
+      }),
+    ).toMatchObject({ eventType: 'unknown' });
+  });
+
   it('reads a message without headers from its value', () => {
     const value = JSON.stringify({
       eventId: 'imp-r1',

@@ -1,10 +1,11 @@
 /**
  * What the console needs of a storefront event on `events.raw.v1`: its type, id and time, from the
- * CloudEvents headers the collector writes. Producers that write no headers (the scorer's impression
- * log) are read from the value instead, by pattern rather than a full JSON parse: these are the
- * platform's own compact JSON messages, and only a type is needed for counting.
+ * CloudEvents headers every producer writes (`ce_type` `io.recsys.event.<type>.v1`, or the bare type of
+ * messages written before that scheme). Messages without headers (written before every producer set
+ * them, still on the topic within retention) are read from the value instead, by pattern rather than a
+ * full JSON parse: these are the platform's own compact JSON messages, and only a type is needed.
  */
-import { headerNames } from '@recsys/contracts';
+import { headerNames, storefrontEventTypeOfCloudEventType } from '@recsys/contracts';
 
 export interface TappedEvent {
   eventType: string;
@@ -28,7 +29,11 @@ export function tappedEventOf(message: {
   value?: string;
 }): TappedEvent {
   const { headers, value } = message;
-  const type = headers[headerNames.eventType] ?? sniff(value, EVENT_TYPE);
+  const headerType = headers[headerNames.eventType];
+  const type =
+    headerType === undefined
+      ? sniff(value, EVENT_TYPE)
+      : storefrontEventTypeOfCloudEventType(headerType);
   const time = Date.parse(headers[headerNames.eventTime] ?? sniff(value, TIMESTAMP) ?? '');
   return {
     eventType: type !== undefined && TYPE_PATTERN.test(type) ? type : 'unknown',

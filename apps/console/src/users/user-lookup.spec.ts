@@ -1,5 +1,5 @@
 import { userLookupV1Schema } from '@recsys/contracts';
-import { userLookupViewOf } from './user-lookup';
+import { recommendedItemIds, userLookupViewOf } from './user-lookup';
 
 const NOW = Date.parse('2026-11-29T12:00:00.000Z');
 
@@ -77,6 +77,47 @@ describe('userLookupViewOf', () => {
       found: false,
       features: { firstSeenAt: null, lastSeenAt: null, meanPrice: null, optedOut: null },
       sequence: [],
+      recommendedItems: [],
     });
+  });
+
+  it('joins catalogue data to the recommended items, in the scorer’s order', () => {
+    const view = userLookupV1Schema.parse(
+      userLookupViewOf({
+        query: { id: 'alice', kind: 'user' },
+        userKey: 'u_0123',
+        stored: { profile: {}, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
+        items: new Map<string, Record<string, string>>([
+          ['rake', { title: 'Leaf rake', cat: 'Garden', price: '12' }],
+        ]),
+        recentEvents: [],
+        recommendations: {
+          status: 'ok',
+          scorerResponse: {
+            items: [
+              { itemId: 'rake', rank: 0, score: 0.5 },
+              { itemId: 'unknown', rank: 1, score: 0.9 },
+            ],
+          },
+          latencyMs: 3,
+        },
+        nowMs: NOW,
+      }),
+    );
+    expect(view.recommendedItems).toEqual([
+      { itemId: 'rake', title: 'Leaf rake', category: 'Garden', price: 12 },
+      { itemId: 'unknown', title: null, category: null, price: null },
+    ]);
+  });
+
+  it('takes recommended item ids only from a list that has them', () => {
+    expect(recommendedItemIds({ status: 'ok', scorerResponse: null, latencyMs: 1 })).toEqual([]);
+    expect(
+      recommendedItemIds({
+        status: 'ok',
+        scorerResponse: { items: [{ itemId: 'a' }, { itemId: 7 }, null] },
+        latencyMs: 1,
+      }),
+    ).toEqual(['a']);
   });
 });

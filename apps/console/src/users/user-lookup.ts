@@ -13,7 +13,7 @@ export interface UserLookupFacts {
   query: UserLookupV1['query'];
   userKey: string;
   stored: StoredUser;
-  /** Catalogue hashes of the sequence's items (an unknown item maps to an empty hash). */
+  /** Catalogue hashes of the sequence's and the recommended items (an unknown item: an empty hash). */
   items: ReadonlyMap<string, StoredHash>;
   recentEvents: readonly RecentEvent[];
   recommendations: ScorerAnswer;
@@ -48,21 +48,43 @@ export function userLookupViewOf(facts: UserLookupFacts): UserLookupV1 {
       categoryAffinity: shares(features.categoryAffinity),
       brandAffinity: shares(features.brandAffinity),
     },
-    sequence: stored.sequence.map((itemId) => {
-      const item = facts.items.get(itemId) ?? {};
-      const price = Number(item['price']);
-      return {
-        itemId,
-        title: item['title'] ?? null,
-        category: item['cat'] ?? null,
-        price: item['price'] !== undefined && Number.isFinite(price) ? price : null,
-      };
-    }),
+    sequence: stored.sequence.map((itemId) => catalogueItemOf(itemId, facts.items)),
     recentEvents: facts.recentEvents.map((event) => ({
       eventId: event.eventId,
       eventType: event.eventType,
       at: new Date(event.atMs).toISOString(),
     })),
+    recommendedItems: recommendedItemIds(facts.recommendations).map((itemId) =>
+      catalogueItemOf(itemId, facts.items),
+    ),
     recommendations: facts.recommendations,
   };
+}
+
+function catalogueItemOf(
+  itemId: string,
+  items: ReadonlyMap<string, StoredHash>,
+): UserLookupV1['sequence'][number] {
+  const item = items.get(itemId) ?? {};
+  const price = Number(item['price']);
+  return {
+    itemId,
+    title: item['title'] ?? null,
+    category: item['cat'] ?? null,
+    price: item['price'] !== undefined && Number.isFinite(price) ? price : null,
+  };
+}
+
+/**
+ * The item ids of the scorer's answer, in its order. The answer is passed through unchecked, so only
+ * string ids of an `items` array are taken (anything else: none).
+ */
+export function recommendedItemIds(answer: ScorerAnswer): string[] {
+  if (answer.status !== 'ok') return [];
+  const items = (answer.scorerResponse as { items?: unknown } | null | undefined)?.items;
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item: unknown) => {
+    const itemId = (item as { itemId?: unknown } | null)?.itemId;
+    return typeof itemId === 'string' ? [itemId] : [];
+  });
 }

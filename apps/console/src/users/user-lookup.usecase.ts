@@ -4,10 +4,24 @@
  */
 import { AppError, type UserLookupV1 } from '@recsys/contracts';
 import type { FeatureStore } from '@recsys/feature-store';
-import { pseudonymiseUserId } from '@recsys/features';
+import { pseudonymiseAnonymousId, pseudonymiseUserId } from '@recsys/features';
 import type { RecentEvents } from '../live/recent-events';
-import type { ScorerClient } from './scorer-client';
-import { userLookupViewOf } from './user-lookup';
+import type { ScorerAnswer, ScorerClient } from './scorer-client';
+import { recommendedItemIds, userLookupViewOf } from './user-lookup';
+
+/**
+ * The scorer is asked by the id a storefront sends, which it pseudonymises itself; a feature-store key
+ * is already a pseudonym and would be pseudonymised again, naming nobody.
+ */
+const KEY_NOT_ASKABLE: ScorerAnswer = {
+  status: 'error',
+  error: {
+    code: 'LOOKUP_BY_KEY',
+    message:
+      'recommendations are asked of the scorer by user or anonymous id, not by feature-store key',
+    httpStatus: null,
+  },
+};
 
 export interface UserLookupRequest {
   id: string;
@@ -22,7 +36,7 @@ export interface UserLookupDependencies {
   store: Pick<FeatureStore, 'readUser' | 'readItems'>;
   recent: Pick<RecentEvents, 'of'>;
   scorer: Pick<ScorerClient, 'recommendationsFor'>;
-  /** The collector's pseudonymisation secret; without it only keys and anonymous ids are looked up. */
+  /** The collector's pseudonymisation secret; without it only feature-store keys are looked up. */
   pseudonymisationSecret: string | undefined;
 }
 
@@ -31,18 +45,18 @@ export class UserLookupUseCase {
 
   async execute(request: UserLookupRequest): Promise<UserLookupV1> {
     const userKey = this.userKeyOf(request);
-    const asked = request.kind === 'user';
-    const { store, scorer, recent } = this.deps;
+    const { store, recent } = this.deps;
     const [stored, recommendations] = await Promise.all([
       store.readUser(userKey),
-      // The scorer pseudonymises storefront ids itself; a key or anonymous id it takes as it is.
-      scorer.recommendationsFor({
-        id: asked ? request.id : userKey,
-        anonymous: !asked,
-        k: request.k,
-      }),
+      this.recommendationsFor(request),
     ]);
-    const items = await store.readItems(stored.sequence.slice(0, MAX_SEQUENCE_ITEMS));
+    // Titles for the recommendations too, in the same read as the recent items'.
+    const items = await store.readItems([
+      ...new Set([
+        ...stored.sequence.slice(0, MAX_SEQUENCE_ITEMS),
+        ...recommendedItemIds(recommendations),
+      ]),
+    ]);
     const nowMs = Date.now();
     return userLookupViewOf({
       query: { id: request.id, kind: request.kind },
@@ -55,15 +69,24 @@ export class UserLookupUseCase {
     });
   }
 
+  /** The scorer pseudonymises user and anonymous ids itself, exactly as the collector does. */
+  private recommendationsFor(request: UserLookupRequest): Promise<ScorerAnswer> {
+    if (request.kind === 'key') return Promise.resolve(KEY_NOT_ASKABLE);
+    const anonymous = request.kind === 'anonymous';
+    return this.deps.scorer.recommendationsFor({ id: request.id, anonymous, k: request.k });
+  }
+
   private userKeyOf(request: UserLookupRequest): string {
-    if (request.kind !== 'user') return request.id;
+    if (request.kind === 'key') return request.id;
     const secret = this.deps.pseudonymisationSecret;
     if (secret === undefined) {
       throw new AppError(
         'REQUEST_INVALID',
-        'looking shoppers up by storefront user id needs CONSOLE_PSEUDONYMISATION_SECRET; look up by anonymous id or feature-store key instead',
+        'looking shoppers up by user or anonymous id needs CONSOLE_PSEUDONYMISATION_SECRET (both are stored pseudonymised); look up by feature-store key instead',
       );
     }
-    return pseudonymiseUserId(secret, request.id);
+    return request.kind === 'user'
+      ? pseudonymiseUserId(secret, request.id)
+      : pseudonymiseAnonymousId(secret, request.id);
   }
 }

@@ -3,8 +3,10 @@
  * broker is killed and restarted, then its Redis server, then the preprocessor's Redis connection loses
  * replies to commands Redis already executed (so ioredis re-sends them after reconnecting). The services
  * are never restarted: they must recover by themselves. While Kafka is down the collector answers 503
- * with a retriable code and Retry-After, promptly — never 500, never a hang; the storefront retries the
- * same events. Afterwards every event the collector accepted is counted exactly once in Redis.
+ * with a retriable code and Retry-After — never 500, never a hang — and, once its circuit breaker saw the
+ * first failure, within 1 s instead of after the send timeout; the storefront retries the same events,
+ * and they are accepted again soon after the broker is back. Afterwards every event the collector
+ * accepted is counted exactly once in Redis.
  */
 import type { StorefrontEvent } from '@recsys/contracts';
 import {
@@ -43,6 +45,10 @@ import {
 const settings = faultSettings();
 /** A request must be answered within the publisher's send timeout (10 s) plus slack on a loaded machine. */
 const MAX_ANSWER_MS = 15_000;
+/** After the first failure the circuit breaker answers 503 at once; 1 s covers a loaded machine. */
+const MAX_MS_AFTER_FIRST_FAILURE = 1_000;
+/** Broker ready → events accepted again: the breaker probes every 500 ms; the storefront retries after ≤ 1 s. */
+const MAX_COLLECTOR_RECOVERY_MS = 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Kafka broker and Redis server restarted mid-stream', () => {
@@ -195,6 +201,8 @@ describe('Kafka broker and Redis server restarted mid-stream', () => {
         (answer) => answer.sentAtMs >= kafkaDownMs && answer.sentAtMs < kafkaUpMs,
       );
       const refused = ledger.answers.filter((answer) => answer.status !== 202);
+      const breaker = breakerFigures(ledger.answers, { kafkaDownMs, kafkaUpMs });
+      const circuitMetrics = await circuitSeries(collector);
 
       reportFaultFigures('infrastructure-restart', {
         events: streamed,
@@ -204,6 +212,10 @@ describe('Kafka broker and Redis server restarted mid-stream', () => {
         kafkaOutageMs: kafkaUpMs - kafkaDownMs,
         answersDuringKafkaOutage: countBy(duringKafkaOutage),
         answerMsDuringKafkaOutage: summariseLatencies(duringKafkaOutage.map((answer) => answer.ms)),
+        firstFailureAfterKafkaKillMs: breaker.firstFailureAfterKillMs,
+        answer503MsAfterFirstFailure: summariseLatencies(breaker.sentAfterFirstFailureMs),
+        worstAnswerMsPastFirstFailure: breaker.worstMsPastFirstFailure,
+        collectorCircuit: circuitMetrics,
         collectorRecoveryAfterKafkaMs: firstAcceptedAfterKafka.sentAtMs - kafkaUpMs,
         preprocessorRecoveryAfterKafkaMs: preprocessorKafkaRecoveryMs,
         preprocessorRecoveryAfterRedisMs: preprocessorRedisRecoveryMs,
@@ -227,6 +239,15 @@ describe('Kafka broker and Redis server restarted mid-stream', () => {
       expect(duringKafkaOutage.some((answer) => answer.status === 503)).toBe(true);
       expect(refused.filter((answer) => !isRetriable503(answer))).toEqual([]);
       expect(ledger.answers.filter((answer) => answer.ms > MAX_ANSWER_MS)).toEqual([]);
+      // The circuit breaker: once the first failure is known, every refusal comes within 1 s (of the
+      // failure for requests already waiting, of the request for later ones), and 202s come back soon.
+      expect(breaker.sentAfterFirstFailureMs.length).toBeGreaterThan(0);
+      expect(breaker.worstMsPastFirstFailure).toBeLessThanOrEqual(MAX_MS_AFTER_FIRST_FAILURE);
+      expect(firstAcceptedAfterKafka.sentAtMs - kafkaUpMs).toBeLessThanOrEqual(
+        MAX_COLLECTOR_RECOVERY_MS,
+      );
+      expect(circuitMetrics).toEqual({ opened: expect.any(Number) as number, state: 0 });
+      expect(circuitMetrics.opened).toBeGreaterThanOrEqual(1);
       // ioredis really re-sent commands whose replies were lost, and nothing counted twice.
       expect(repliesDropped).toBeGreaterThan(0);
       expect(requestsSentAgain).toBeGreaterThan(0);
@@ -244,6 +265,55 @@ function isRetriable503(answer: CollectorAnswer): boolean {
     answer.retriable === true &&
     Number(answer.retryAfter) > 0
   );
+}
+
+/**
+ * The collector's 503s measured against its first failure during the Kafka outage (the first refusal it
+ * answered): how long after the kill that came, how long refusals sent after it took, and the worst
+ * delay of any refusal past max(its sending, the first failure).
+ */
+function breakerFigures(
+  answers: readonly CollectorAnswer[],
+  outage: { kafkaDownMs: number; kafkaUpMs: number },
+): {
+  firstFailureAfterKillMs: number | undefined;
+  sentAfterFirstFailureMs: number[];
+  worstMsPastFirstFailure: number;
+} {
+  const refusals = answers.filter(
+    (answer) =>
+      answer.status !== 202 &&
+      answer.sentAtMs + answer.ms >= outage.kafkaDownMs &&
+      answer.sentAtMs < outage.kafkaUpMs,
+  );
+  const answeredAt = (answer: CollectorAnswer) => answer.sentAtMs + answer.ms;
+  const firstFailureMs = Math.min(...refusals.map(answeredAt));
+  if (!Number.isFinite(firstFailureMs)) {
+    return {
+      firstFailureAfterKillMs: undefined,
+      sentAfterFirstFailureMs: [],
+      worstMsPastFirstFailure: 0,
+    };
+  }
+  return {
+    firstFailureAfterKillMs: firstFailureMs - outage.kafkaDownMs,
+    sentAfterFirstFailureMs: refusals
+      .filter((answer) => answer.sentAtMs >= firstFailureMs)
+      .map((answer) => answer.ms),
+    worstMsPastFirstFailure: Math.max(
+      ...refusals.map((answer) => answeredAt(answer) - Math.max(answer.sentAtMs, firstFailureMs)),
+    ),
+  };
+}
+
+/** The collector's circuit-breaker series from /metrics: openings so far and the current state. */
+async function circuitSeries(service: ServiceProcess): Promise<{ opened: number; state: number }> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  return {
+    opened: value('collector_kafka_circuit_opened_total'),
+    state: value('collector_kafka_circuit_state'),
+  };
 }
 
 function countBy(answers: readonly CollectorAnswer[]): Record<string, number> {

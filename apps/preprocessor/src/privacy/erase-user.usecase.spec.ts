@@ -4,7 +4,7 @@ import {
   type UserErasedV1,
 } from '@recsys/contracts';
 import type { ErasureResult } from '@recsys/feature-store';
-import { pseudonymiseUserId } from '@recsys/features';
+import { pseudonymiseAnonymousId, pseudonymiseUserId } from '@recsys/features';
 import type { TopicRetention } from '@recsys/kafka';
 import { EraseUserUseCase, type ErasurePorts } from './erase-user.usecase';
 import { formatDuration } from './erasure-receipt';
@@ -102,19 +102,21 @@ describe('EraseUserUseCase', () => {
     expect(JSON.stringify(receipt)).not.toContain(pseudonymiseUserId(SECRET, 'shopper-42'));
   });
 
-  it('erases an anonymous id as given, without the pseudonymisation secret', async () => {
-    const { useCase, erasedKeys } = harness();
+  it('erases an anonymous id under the pseudonym the collector stores it by', async () => {
+    const { useCase, erasedKeys } = harness({ secret: SECRET });
     const receipt = await useCase.execute({ anonymousId: 'device-7' });
-    expect(erasedKeys).toEqual(['device-7']);
+    expect(erasedKeys).toEqual([pseudonymiseAnonymousId(SECRET, 'device-7')]);
     expect(receipt.identity).toBe('anonymous');
   });
 
-  it('refuses a storefront user id when the pseudonymisation secret is not configured', async () => {
+  it('refuses a user or anonymous id when the pseudonymisation secret is not configured', async () => {
     const { useCase, calls } = harness();
-    await expect(useCase.execute({ userId: 'shopper-42' })).rejects.toMatchObject({
-      code: 'PSEUDONYMISATION_UNCONFIGURED',
-      retriable: false,
-    });
+    for (const request of [{ userId: 'shopper-42' }, { anonymousId: 'device-7' }]) {
+      await expect(useCase.execute(request)).rejects.toMatchObject({
+        code: 'PSEUDONYMISATION_UNCONFIGURED',
+        retriable: false,
+      });
+    }
     expect(calls).toEqual([]);
   });
 

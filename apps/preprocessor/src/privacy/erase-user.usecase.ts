@@ -1,6 +1,6 @@
 /**
- * Erases one shopper: names them as the feature store does (the collector's pseudonym, or the anonymous
- * id as given), writes the tombstone and removes their data (ErasureStore), announces the erasure on
+ * Erases one shopper: names them as the feature store does (the collector's pseudonym of the user id or
+ * of the anonymous id), writes the tombstone and removes their data (ErasureStore), announces the erasure on
  * `privacy.erasures.v1` (the trainer drops the user's examples), and stores and returns the receipt.
  *
  * Why the preprocessor: it owns every feature write and the apply script that checks tombstones, so
@@ -20,7 +20,7 @@ import {
   type UserErasedV1,
 } from '@recsys/contracts';
 import type { ErasureReceiptStore, ErasureStore } from '@recsys/feature-store';
-import { pseudonymiseUserId } from '@recsys/features';
+import { pseudonymiseAnonymousId, pseudonymiseUserId } from '@recsys/features';
 import type { TopicRetention } from '@recsys/kafka';
 import { erasureReceiptOf, USER_DATA_TOPICS } from './erasure-receipt';
 
@@ -34,7 +34,7 @@ export interface ErasurePorts {
 }
 
 export interface ErasureSettings {
-  /** COLLECTOR_PSEUDONYMISATION_SECRET; undefined: erasure by storefront user id is refused. */
+  /** COLLECTOR_PSEUDONYMISATION_SECRET; undefined: every erasure is refused (ids are stored pseudonymised). */
   pseudonymisationSecret: string | undefined;
   dedupeTtlSeconds: number;
 }
@@ -76,15 +76,17 @@ export class EraseUserUseCase {
     return receipt;
   }
 
+  /** The collector's pseudonym of the id given: the feature store's key and the tombstone's name. */
   private userKeyOf(request: ErasureRequestV1): string {
-    if (request.userId === undefined) return request.anonymousId!;
     const secret = this.settings.pseudonymisationSecret;
     if (secret === undefined) {
       throw new AppError(
         'PSEUDONYMISATION_UNCONFIGURED',
-        'erasing by userId needs PREPROCESSOR_PSEUDONYMISATION_SECRET (the collector’s secret)',
+        'erasing a shopper needs PREPROCESSOR_PSEUDONYMISATION_SECRET (the collector’s secret): user and anonymous ids are stored pseudonymised',
       );
     }
-    return pseudonymiseUserId(secret, request.userId);
+    return request.userId === undefined
+      ? pseudonymiseAnonymousId(secret, request.anonymousId!)
+      : pseudonymiseUserId(secret, request.userId);
   }
 }

@@ -7,12 +7,10 @@ import {
   AppError,
   erasureRequestIdSchema,
   erasureRequestV1Schema,
-  toValidationIssues,
   type ErasureReceiptV1,
 } from '@recsys/contracts';
 import { ErasureReceiptStore } from '@recsys/feature-store';
-import { AdminGuard } from '@recsys/platform';
-import type { z } from 'zod';
+import { AdminGuard, parseRequest } from '@recsys/platform';
 import { EraseUserUseCase } from './erase-user.usecase';
 
 @Controller('v1/privacy/erasures')
@@ -26,12 +24,12 @@ export class ErasuresController {
   @Post()
   @HttpCode(200)
   async erase(@Body() body: unknown): Promise<ErasureReceiptV1> {
-    return this.eraseUser.execute(parse(erasureRequestV1Schema, body, 'erasure request'));
+    return this.eraseUser.execute(parseRequest(erasureRequestV1Schema, body, 'erasure request'));
   }
 
   @Get(':requestId')
   async receipt(@Param('requestId') requestId: string): Promise<ErasureReceiptV1> {
-    const id = parse(erasureRequestIdSchema, requestId, 'erasure request id');
+    const id = parseRequest(erasureRequestIdSchema, requestId, 'erasure request id');
     const receipt = await this.receipts.get(id);
     if (receipt === undefined)
       throw new AppError('ERASURE_UNKNOWN', `no erasure receipt ${id}`, {
@@ -39,12 +37,4 @@ export class ErasuresController {
       });
     return receipt;
   }
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new AppError('REQUEST_INVALID', `invalid ${what}`, {
-    details: { issues: toValidationIssues(parsed.error) },
-  });
 }

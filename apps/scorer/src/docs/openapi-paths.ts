@@ -31,7 +31,7 @@ const errors = {
     'Admin endpoints are disabled: the scorer has no ADMIN_TOKEN configured.',
   ),
   tooLarge: errorResponse('The body is over 1 MiB.'),
-  notJsonMedia: errorResponse('The body is not `application/json`.'),
+  notJsonMedia: errorResponse('The body is not `application/json` (UNSUPPORTED_MEDIA_TYPE).'),
   unavailable: errorResponse('Redis or Kafka did not answer in time; retry later.', {
     retryAfter: true,
   }),
@@ -143,7 +143,18 @@ function experimentPaths(): Record<string, unknown> {
         parameters: [experimentId],
         requestBody: { required: true, content: json(ref('Experiment')) },
         responses: {
-          ...ok('Stored; `status` says whether it was new.', 'ExperimentSaved'),
+          ...ok('An existing definition was replaced (`status: replaced`).', 'ExperimentSaved'),
+          '201': {
+            description: 'A new experiment was stored (`status: created`); Location names it.',
+            headers: {
+              Location: {
+                description: 'The experiment: `/v1/experiments/{id}`.',
+                required: true,
+                schema: { type: 'string' },
+              },
+            },
+            content: json(ref('ExperimentSaved')),
+          },
           ...bodyErrors,
           ...adminErrors,
           '503': errors.unavailable,

@@ -38,7 +38,8 @@ export function buildScorerOpenApiDocument(): OpenApiDocument {
       version: '1.0.0',
       description:
         'Personalised recommendations and re-ranking, A/B experiments and coupon offers. Every error ' +
-        'carries a stable `error.code`; 503 answers carry Retry-After. Admin operations need ' +
+        'carries a stable `error.code`; 503 answers carry Retry-After; a method a path does not ' +
+        'declare gets 405 (METHOD_NOT_ALLOWED) with Allow. Admin operations need ' +
         '`Authorization: Bearer <ADMIN_TOKEN>`.',
     },
     paths: { ...scorerPaths(), ...operationalPaths() },

@@ -4,7 +4,11 @@
  * type the code returns (`satisfies`), so a field renamed in the code fails the type check here.
  */
 import { z } from 'zod';
-import { recommendationResponseV1Schema, recommendedItemSchema } from '@recsys/contracts';
+import {
+  degradedReasonSchema,
+  recommendationResponseV1Schema,
+  recommendedItemSchema,
+} from '@recsys/contracts';
 import { experimentSchema, primaryMetrics, type PromotionDecision } from '@recsys/experiments';
 import type { OfferAnswer } from '../offers/offer.service';
 import type { ServedResponse } from '../recommendations/recommendation.service';
@@ -16,14 +20,15 @@ export const servedResponseSchema = recommendationResponseV1Schema
   .extend({
     items: z.array(recommendedItemSchema).max(MAX_RANKED_ITEMS),
     degraded: z.boolean(),
-    degradedReason: z.string().optional(),
+    degradedReason: degradedReasonSchema.optional(),
     candidatesConsidered: z.int().min(0).optional(),
     timings: z.record(z.string(), z.number()).optional(),
   })
   .meta({
     description:
-      'A `recommendation_response` plus diagnostics: `degraded` when the model failed or missed its ' +
-      "deadline and the candidate sources' order was served.",
+      'A `recommendation_response` plus diagnostics: `degraded` when no model ranked the answer ' +
+      '(none, failed, late) or the feature store could not answer in time, with `degradedReason`. ' +
+      "`personalized` is true only when the shopper's own data shaped the answer.",
   }) satisfies z.ZodType<ServedResponse>;
 
 const interval = { lower: z.number(), upper: z.number() };
@@ -124,6 +129,8 @@ export const offerAnswerSchema = z.strictObject({
   notPersuadable: z.int().min(0),
   /** Users not considered because they refused personalisation. */
   optedOut: z.int().min(0),
+  /** Users not considered because they were erased (and have no history since). */
+  erased: z.int().min(0),
 }) satisfies z.ZodType<OfferAnswer>;
 
 const offerGroupCountsSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import type { Experiment } from '@recsys/experiments';
 import type { ModelCache } from '../models/model-cache';
 import { popularityRanker, sourceOrderRanker } from '../models/fallback-rankers';
-import { DEFAULT_ARM, assignmentFor, experimentFor } from './arm-selection';
+import { DEFAULT_ARM, assignmentFor, experimentFor, rerankerOf } from './arm-selection';
 
 const experiment = (overrides: Partial<Experiment> = {}): Experiment => ({
   id: 'home-ab',
@@ -43,6 +43,8 @@ describe('arm selection', () => {
       const again = await assignmentFor(input);
       expect(again.arm).toBe(first.arm);
       expect(first.ranker).toBe(first.arm === 'popularity' ? popularityRanker : sourceOrderRanker);
+      // The popularity arm is the same list for everyone: nothing of the shopper is read.
+      expect(first.personal).toBe(first.arm !== 'popularity');
       arms.set(first.arm, `${Number(arms.get(first.arm) ?? 0) + 1}`);
     }
     // 200 users on two 50 % arms: each arm well inside 60–140.
@@ -56,7 +58,7 @@ describe('arm selection', () => {
       userKey: 'u1',
       models: noModels,
     });
-    expect(none).toEqual({ arm: DEFAULT_ARM, ranker: sourceOrderRanker });
+    expect(none).toEqual({ arm: DEFAULT_ARM, ranker: sourceOrderRanker, personal: true });
     const anonymous = await assignmentFor({
       experiments: [experiment()],
       placement: 'home',
@@ -64,5 +66,11 @@ describe('arm selection', () => {
       models: noModels,
     });
     expect(anonymous.arm).toBe(DEFAULT_ARM);
+  });
+
+  it("re-ranks a given list with a model or a baseline that scores, never with the sources' order", () => {
+    const assignment = { arm: DEFAULT_ARM, personal: true };
+    expect(rerankerOf({ ...assignment, ranker: sourceOrderRanker })).toBeUndefined();
+    expect(rerankerOf({ ...assignment, ranker: popularityRanker })).toBe(popularityRanker);
   });
 });

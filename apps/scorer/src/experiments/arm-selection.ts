@@ -20,6 +20,11 @@ export interface ArmAssignment {
   experimentId?: string;
   arm: string;
   ranker: Ranker;
+  /**
+   * False for an arm that is non-personalised by design (popularity): it serves the same list to
+   * everyone, so nothing of the shopper is read and the answer says `personalized: false`.
+   */
+  personal: boolean;
 }
 
 /** The first running experiment for the placement (experiments are expected not to overlap). */
@@ -59,12 +64,22 @@ export async function assignmentFor(input: {
   const experiment = experimentFor(input.experiments, input.placement);
   // Anonymous requests without any id cannot be bucketed stably: they get the default.
   if (experiment === undefined || input.userKey === undefined) {
-    return { arm: DEFAULT_ARM, ranker: defaultRanker(input.models) };
+    return { arm: DEFAULT_ARM, ranker: defaultRanker(input.models), personal: true };
   }
   const arm = assignArm(experiment, input.userKey);
   return {
     experimentId: experiment.id,
     arm: arm.name,
     ranker: await rankerForArm(arm, input.models),
+    personal: arm.strategy.kind !== 'popularity',
   };
+}
+
+/**
+ * What orders a given list (`POST /v1/rank`). The sources' order (no model trained yet, or a
+ * co-visitation arm) is no order of a given list: there is no ranker, and the answer says `no_model`
+ * instead of passing the given order off as a ranking.
+ */
+export function rerankerOf(assignment: ArmAssignment): Ranker | undefined {
+  return assignment.ranker === sourceOrderRanker ? undefined : assignment.ranker;
 }

@@ -3,7 +3,8 @@
  * conversion with intervals, uplift against control with its interval and p-value — with the decision
  * the guardrails allow; `conclude` applies it (see ExperimentConclusion).
  */
-import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '@recsys/contracts';
 import { experimentIdSchema, experimentSchema, type Experiment } from '@recsys/experiments';
 import { ExperimentStore } from '@recsys/feature-store';
@@ -30,15 +31,22 @@ export class ExperimentsController {
     return this.experiment(id);
   }
 
+  /** 201 with Location when the id was new, 200 when an existing definition was replaced. */
   @Put(':id')
   @UseGuards(AdminGuard)
-  async put(@Param('id') id: string, @Body() body: unknown) {
+  async put(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const experiment = parseRequest(experimentSchema, body, 'experiment');
     if (experiment.id !== parseRequest(experimentIdSchema, id, 'experiment id')) {
       throw new AppError('REQUEST_INVALID', 'the body id must equal the path id');
     }
     const status = await this.store.save(experiment);
     await this.cache.refresh();
+    if (status === 'created')
+      void reply.status(201).header('Location', `/v1/experiments/${encodeURIComponent(id)}`);
     return { status, experiment };
   }
 

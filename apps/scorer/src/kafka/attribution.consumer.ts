@@ -1,7 +1,7 @@
 /**
- * Attributes what shoppers do back to the A/B arm that served them: impressions (the scorer's own, or a
- * storefront's when it logs renders), clicks on a served list, and purchases after an exposure. The store
- * counts each event id once, so Kafka's redeliveries change nothing. One consumer group per deployment.
+ * Feeds `events.raw.v1` to the A/B attribution (AttributeEventUseCase): impressions, clicks on a served
+ * list and purchases after an exposure, with the broker's time as the latest possible receipt time (an
+ * erased shopper's events received before the erasure are skipped). One consumer group per deployment.
  */
 import {
   Inject,
@@ -9,12 +9,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { StorefrontEvent } from '@recsys/contracts';
 import { ExperimentStore } from '@recsys/feature-store';
-import { userKeyOf } from '@recsys/features';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
 import { SCORER_SERVICE_NAME, type ScorerConfig } from '../config';
+import { AttributeEventUseCase } from '../experiments/attribute-event.usecase';
 import { ScorerMetrics } from '../scorer.metrics';
 
 @Injectable()
@@ -25,10 +24,11 @@ export class AttributionConsumer implements OnApplicationBootstrap, OnApplicatio
     @Inject(APP_CONFIG) config: ScorerConfig,
     client: KafkaClient,
     publisher: KafkaPublisher,
-    private readonly store: ExperimentStore,
-    private readonly metrics: ScorerMetrics,
+    store: ExperimentStore,
+    metrics: ScorerMetrics,
   ) {
     if (!config.attribution) return;
+    const attribution = new AttributeEventUseCase(store, metrics);
     this.consumer = new KafkaTopicConsumer(client, {
       topic: 'events.raw.v1',
       groupId: `${config.groupId}.attribution`,
@@ -37,7 +37,7 @@ export class AttributionConsumer implements OnApplicationBootstrap, OnApplicatio
       // Attribution starts with the scorer's first deployment, not with the topic's history.
       fromBeginning: false,
       partitionsConsumedConcurrently: 3,
-      handle: async ({ value }) => this.attribute(value),
+      handle: async ({ value, timestamp }) => attribution.execute(value, timestamp),
     });
   }
 
@@ -47,48 +47,5 @@ export class AttributionConsumer implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
-  }
-
-  private async attribute(event: StorefrontEvent): Promise<void> {
-    const userKey = userKeyOf(event);
-    const atMs = Date.parse(event.timestamp);
-    if (event.eventType === 'recommendation_impression') {
-      if (event.experimentId === undefined) return;
-      const outcome = await this.store.recordImpression({
-        eventId: event.eventId,
-        requestId: event.requestId,
-        experimentId: event.experimentId,
-        arm: event.arm,
-        userKey,
-        itemIds: event.items.map((item) => item.itemId),
-        atMs,
-      });
-      this.metrics.attribution('impression', outcome.status);
-      if (outcome.status === 'counted')
-        this.metrics.countedForArm('impression', {
-          experimentId: event.experimentId,
-          arm: event.arm,
-        });
-    } else if (event.eventType === 'recommendation_click') {
-      const outcome = await this.store.recordClick({
-        eventId: event.eventId,
-        requestId: event.requestId,
-        itemId: event.itemId,
-        userKey,
-      });
-      this.metrics.attribution('click', outcome.status);
-      if (outcome.status === 'counted') this.metrics.countedForArm('click', outcome);
-    } else if (event.eventType === 'purchase') {
-      const outcome = await this.store.recordPurchase({
-        eventId: event.eventId,
-        userKey,
-        revenue: event.revenue,
-        atMs,
-      });
-      this.metrics.attribution('purchase', outcome.status);
-      if (outcome.status === 'recorded')
-        for (const arm of outcome.experiments) this.metrics.countedForArm('purchase', arm);
-    }
-    // Every other event type says nothing about an experiment arm.
   }
 }

@@ -1,6 +1,8 @@
 /**
- * The Kafka interface of the scorer: requests on `recommendations.requests.v1`, answers on
- * `recommendations.v1` keyed like the request. A request with `candidateItemIds` is a re-rank.
+ * The Kafka interface of the scorer: requests on `recommendations.requests.v1`, replies on
+ * `recommendations.v1` keyed by the request id (see replies.ts). A request with `candidateItemIds` is a
+ * re-rank. A request that cannot be served is dead-lettered and, when its request id can be read, also
+ * answered with the error, so the requester never waits for a reply that will not come.
  */
 import {
   Inject,
@@ -8,26 +10,20 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { RecommendationRequestV1, RecommendationResponseV1 } from '@recsys/contracts';
-import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
+import type { RecommendationRequestV1 } from '@recsys/contracts';
+import {
+  KafkaClient,
+  KafkaPublisher,
+  KafkaTopicConsumer,
+  type RejectedMessage,
+} from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
 import { SCORER_SERVICE_NAME, type ScorerConfig } from '../config';
-import {
-  RecommendationService,
-  type ServedResponse,
-} from '../recommendations/recommendation.service';
+import { RecommendationService } from '../recommendations/recommendation.service';
+import { answerReply, errorReply, toResponseMessage } from './replies';
 
-/** The contract's fields only (the HTTP answer adds diagnostics the topic's schema does not carry). */
-export function toResponseMessage(served: ServedResponse): RecommendationResponseV1 {
-  const {
-    degraded: _degraded,
-    degradedReason: _reason,
-    candidatesConsidered: _considered,
-    timings: _timings,
-    ...response
-  } = served;
-  return response;
-}
+/** Request ids become impression event ids (`imp-<requestId>`), which are at most 128 characters. */
+const SERVED_REQUEST_ID_MAX = 120;
 
 @Injectable()
 export class RecommendationRequestsConsumer
@@ -50,6 +46,7 @@ export class RecommendationRequestsConsumer
       fromBeginning: false,
       partitionsConsumedConcurrently: 3,
       handle: async ({ value }) => this.answer(value),
+      onRejected: (rejected) => this.answerRejected(rejected),
     });
   }
 
@@ -68,24 +65,21 @@ export class RecommendationRequestsConsumer
     };
     const common = {
       ...identity,
-      requestId: request.requestId.slice(0, 120),
+      requestId: request.requestId.slice(0, SERVED_REQUEST_ID_MAX),
       ...(request.placement === undefined ? {} : { placement: request.placement }),
+      ...(request.context === undefined ? {} : { context: { client: request.context } }),
     };
     const served = request.candidateItemIds
-      ? await this.recommendations.rerank({
-          ...common,
-          itemIds: request.candidateItemIds,
-          ...(request.context === undefined ? {} : { context: { client: request.context } }),
-        })
-      : await this.recommendations.recommend({
-          ...common,
-          k: request.k,
-          ...(request.context === undefined ? {} : { context: { client: request.context } }),
-        });
-    const response = toResponseMessage(served);
+      ? await this.recommendations.rerank({ ...common, itemIds: request.candidateItemIds })
+      : await this.recommendations.recommend({ ...common, k: request.k });
+    // The reply names the request as the requester sent it, whatever the impression id needed.
+    const response = toResponseMessage(served, request.requestId);
     if (request.candidateItemIds) response.items = response.items.slice(0, request.k);
-    await this.publisher.publish('recommendations.v1', [
-      { key: request.userId ?? request.anonymousId ?? request.requestId, value: response },
-    ]);
+    await this.publisher.publish('recommendations.v1', [answerReply(response)]);
+  }
+
+  private async answerRejected(rejected: RejectedMessage): Promise<void> {
+    const reply = errorReply(rejected);
+    if (reply !== undefined) await this.publisher.publish('recommendations.v1', [reply]);
   }
 }

@@ -13,7 +13,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { AppError, type RecommendationResponseV1 } from '@recsys/contracts';
+import { AppError, type DegradedReason, type RecommendationResponseV1 } from '@recsys/contracts';
 import { RedisRecommendationReader } from '@recsys/feature-store';
 import { KafkaPublisher } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
@@ -32,13 +32,18 @@ import {
   type RerankResult,
 } from '@recsys/recommendation';
 import type { ScorerConfig } from '../config';
-import { assignmentFor, DEFAULT_ARM, type ArmAssignment } from '../experiments/arm-selection';
+import {
+  assignmentFor,
+  DEFAULT_ARM,
+  rerankerOf,
+  type ArmAssignment,
+} from '../experiments/arm-selection';
 import { ExperimentsCache } from '../experiments/experiments.cache';
 import { sourceOrderRanker } from '../models/fallback-rankers';
 import { ModelCache } from '../models/model-cache';
 import { ScorerMetrics } from '../scorer.metrics';
 import { FallbackList } from './fallback-list';
-import { userKeyOf, type RequestIdentity } from './identity';
+import { sessionKeyOf, userKeyOf, type RequestIdentity } from './identity';
 import { impressionEventOf } from './impression-event';
 import { readerUntil } from './reader-until';
 import { withinDeadline, type FallbackReason } from './within-deadline';
@@ -70,9 +75,9 @@ export interface RerankServeRequest extends RequestIdentity {
 }
 
 export type ServedResponse = RecommendationResponseV1 & {
-  /** Served in the candidate sources' order because the model failed or missed its deadline. */
+  /** No model ranked the answer (none, failed, late) or the feature store did not answer in time. */
   degraded: boolean;
-  degradedReason?: string;
+  degradedReason?: DegradedReason;
   candidatesConsidered?: number;
   /** Where the time went inside the scorer, in ms (identity, reads, ranking). */
   timings?: Record<string, number>;
@@ -183,7 +188,7 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
         deadlineMs,
         ...(who.userKey === undefined ? {} : { userKey: who.userKey }),
         k: request.k,
-        personalization: who.personalization,
+        personalization: who.personalization && who.assignment.personal,
         seed: who.requestId,
         ...(request.context === undefined ? {} : { context: request.context }),
         ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
@@ -201,10 +206,10 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
         deadlineMs,
         ...(who.userKey === undefined ? {} : { userKey: who.userKey }),
         itemIds: request.itemIds,
-        personalization: who.personalization,
+        personalization: who.personalization && who.assignment.personal,
         ...(request.context === undefined ? {} : { context: request.context }),
       },
-      { reader, ranker: who.assignment.ranker, settings: this.settings },
+      { reader, ranker: rerankerOf(who.assignment), settings: this.settings },
     );
     return { who, result };
   }
@@ -351,7 +356,11 @@ export class RecommendationService implements OnApplicationBootstrap, OnApplicat
       requestId: response.requestId,
       userKey: request.userKey,
       anonymous: request.userId === undefined,
-      sessionId: request.sessionId ?? response.requestId,
+      // Without a session the request id stands in: it names no shopper, so it needs no pseudonym.
+      sessionId:
+        request.sessionId === undefined
+          ? response.requestId
+          : sessionKeyOf(request.sessionId, this.config.pseudonymisationSecret),
       modelVersion: response.modelVersion,
       arm: response.arm,
       ...(response.experimentId === undefined ? {} : { experimentId: response.experimentId }),

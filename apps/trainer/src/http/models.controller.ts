@@ -7,11 +7,10 @@ import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestj
 import { AppError } from '@recsys/contracts';
 import { modelPublishedEventOf, type PromotionRecord } from '@recsys/feature-store';
 import { KafkaPublisher } from '@recsys/kafka';
-import { AdminGuard } from '@recsys/platform';
+import { AdminGuard, parseRequest } from '@recsys/platform';
 import { TrainerService } from '../trainer.service';
 import type { CycleResult } from '../training/training-cycle.usecase';
-
-const VERSION_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+import { modelVersionSchema, modelsQuerySchema, type ModelsList } from './models-api';
 
 @Controller('v1/models')
 export class ModelsController {
@@ -21,9 +20,9 @@ export class ModelsController {
   ) {}
 
   @Get()
-  async list(@Query('limit') limit?: string) {
+  async list(@Query() query: Record<string, unknown>): Promise<ModelsList> {
     const registry = this.trainer.registry;
-    const count = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
+    const { limit: count } = parseRequest(modelsQuerySchema, query, 'query');
     return {
       modelName: registry.modelName,
       champion: (await registry.champion()) ?? null,
@@ -57,10 +56,8 @@ export class ModelsController {
   @Post(':version/promote')
   @HttpCode(200)
   @UseGuards(AdminGuard)
-  async promote(@Param('version') version: string) {
-    if (!VERSION_PATTERN.test(version)) {
-      throw new AppError('REQUEST_INVALID', 'version must match [A-Za-z0-9._-]{1,128}');
-    }
+  async promote(@Param('version') requested: string) {
+    const version = parseRequest(modelVersionSchema, requested, 'model version');
     const promotion = await this.trainer.registry.promote(version, 'manual_promote');
     await this.announce(version, promotion);
     return promotion;

@@ -6,8 +6,7 @@
  */
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { AppError, erasureRequestIdSchema, erasureSubjectSchema } from '@recsys/contracts';
-import { AdminGuard } from '@recsys/platform';
-import type { z } from 'zod';
+import { AdminGuard, parseRequest } from '@recsys/platform';
 import { WindowErasures } from './window-erasures.service';
 
 @Controller('v1/privacy')
@@ -17,7 +16,7 @@ export class PrivacyController {
 
   @Get('erasures/:requestId')
   erasure(@Param('requestId') requestId: string) {
-    const id = valid(erasureRequestIdSchema, requestId, 'erasure request id');
+    const id = parseRequest(erasureRequestIdSchema, requestId, 'erasure request id');
     const record = this.erasures.erasure(id);
     if (record === undefined) {
       throw new AppError('ERASURE_UNKNOWN', `erasure ${id} was not announced to this trainer`, {
@@ -29,12 +28,6 @@ export class PrivacyController {
 
   @Get('subjects/:subject')
   subject(@Param('subject') subject: string) {
-    return this.erasures.subject(valid(erasureSubjectSchema, subject, 'erasure subject'));
+    return this.erasures.subject(parseRequest(erasureSubjectSchema, subject, 'erasure subject'));
   }
-}
-
-function valid<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new AppError('REQUEST_INVALID', `invalid ${what}`);
-  return parsed.data;
 }

@@ -250,7 +250,7 @@ Node reads one extra file, so both must be the same Secret key (a PEM bundle may
   "preprocessor" (list (list "ADMIN_TOKEN" "adminToken") (list "PREPROCESSOR_PSEUDONYMISATION_SECRET" "pseudonymisationSecret") (list "PRIVACY_TOMBSTONE_SECRET" "tombstoneSecret"))
   "trainer" (list (list "ADMIN_TOKEN" "adminToken") (list "PRIVACY_TOMBSTONE_SECRET" "tombstoneSecret"))
   "scorer" (list (list "ADMIN_TOKEN" "adminToken") (list "SCORER_PSEUDONYMISATION_SECRET" "pseudonymisationSecret") (list "PRIVACY_TOMBSTONE_SECRET" "tombstoneSecret"))
-  "console" (list (list "ADMIN_TOKEN" "adminToken") (list "CONSOLE_PSEUDONYMISATION_SECRET" "pseudonymisationSecret"))
+  "console" (list (list "ADMIN_TOKEN" "adminToken") (list "CONSOLE_PSEUDONYMISATION_SECRET" "pseudonymisationSecret") (list "PRIVACY_TOMBSTONE_SECRET" "tombstoneSecret"))
 }}
 {{- range (index $secrets .component) }}
 {{ include "recsys.secretEnv" (dict "root" $.root "name" (index . 0) "key" (index . 1)) }}
@@ -312,6 +312,7 @@ Node reads one extra file, so both must be the same Secret key (a PEM bundle may
   value: {{ .root.Values.topics.defaults.partitions | int | quote }}
 {{- end }}
 {{ include "recsys.redisEnv" .root | trim }}
+{{- /* Services bind 127.0.0.1 unless told: a pod is reached on its own address. */}}
 - name: HTTP_HOST
   value: "0.0.0.0"
 - name: HTTP_PORT

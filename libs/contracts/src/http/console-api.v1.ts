@@ -95,9 +95,20 @@ export const consumerLagV1Shape = {
 export const qualityMetricNamesV1 = ['invalid', 'duplicate', 'late', 'unknown_item'] as const;
 const ratiosSchema = z.record(z.enum(qualityMetricNamesV1), z.number().finite().min(0));
 
+/**
+ * The gate's conclusion: `not_judged` when the window holds fewer than `minEvents` events (its ratios
+ * are shown but decide nothing — never `ok`), else `ok` or `over_threshold`.
+ */
+export const qualityJudgementsV1 = ['ok', 'over_threshold', 'not_judged'] as const;
+const judgementSchema = z.enum(qualityJudgementsV1);
+
 export const qualityGateV1Schema = z.strictObject({
   /** open: examples flow to training; closed: the window crossed a threshold (examples flagged). */
   state: z.enum(['open', 'closed']),
+  /** The window's judgement. */
+  judgement: judgementSchema,
+  /** Each metric's judgement (`not_judged` for all of them below `minEvents`). */
+  metricJudgements: z.record(z.enum(qualityMetricNamesV1), judgementSchema),
   crossed: z.array(z.enum(qualityMetricNamesV1)),
   ratios: ratiosSchema,
   thresholds: ratiosSchema,
@@ -269,8 +280,9 @@ export const userLookupKinds = ['user', 'anonymous', 'key'] as const;
 /** `GET /api/v1/users/{id}` query. */
 export const userLookupQueryV1Schema = z.strictObject({
   /**
-   * `user`: a storefront user id (pseudonymised like the collector does); `anonymous`: an anonymous
-   * (device) id; `key`: the feature store's user key as it is (`u_<32 hex>`). @default "user"
+   * `user`: a storefront user id; `anonymous`: an anonymous (device) id — both pseudonymised like the
+   * collector does; `key`: the feature store's user key as it is (`u_…`/`a_…`; recommendations are not
+   * asked for a key). @default "user"
    */
   kind: z.enum(userLookupKinds).default('user'),
   /** Recommendations asked of the scorer. @default 10 */
@@ -279,6 +291,14 @@ export const userLookupQueryV1Schema = z.strictObject({
 export const userLookupIdV1Schema = idSchema;
 
 const weightedSchema = z.strictObject({ name: z.string(), share: z.number().min(0).max(1) });
+
+/** An item with its catalogue data where the feature store knows it (null where it does not). */
+const catalogueItemSchema = z.strictObject({
+  itemId: z.string(),
+  title: z.string().nullable(),
+  category: z.string().nullable(),
+  price: z.number().finite().nullable(),
+});
 
 export const userLookupV1Schema = z.strictObject({
   query: z.strictObject({ id: z.string(), kind: z.enum(userLookupKinds) }),
@@ -302,19 +322,21 @@ export const userLookupV1Schema = z.strictObject({
     brandAffinity: z.array(weightedSchema),
   }),
   /** Recent items, most recent first, with their catalogue data where known. */
-  sequence: z.array(
-    z.strictObject({
-      itemId: z.string(),
-      title: z.string().nullable(),
-      category: z.string().nullable(),
-      price: z.number().finite().nullable(),
-    }),
-  ),
+  sequence: z.array(catalogueItemSchema),
   /** Events of this user the console saw on `events.raw.v1` lately (type and time), newest first. */
   recentEvents: z.array(
     z.strictObject({ eventId: z.string(), eventType: z.string(), at: timestampSchema }),
   ),
-  /** The scorer's current answer for this user, passed through as it sent it. */
+  /**
+   * Catalogue data of the items in the scorer's answer, in its order (empty without an answer): the page
+   * shows titles beside the ids.
+   */
+  recommendedItems: z.array(catalogueItemSchema),
+  /**
+   * The scorer's current answer for this user, passed through as it sent it. Its items are in served
+   * order (`rank`); an item's `score` is the ranker's (or the source's) score before the diversity cap
+   * and exploration re-ordered the list, so it need not fall with rank.
+   */
   recommendations: z.discriminatedUnion('status', [
     z.strictObject({
       status: z.literal('ok'),

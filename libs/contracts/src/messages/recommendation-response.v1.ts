@@ -1,4 +1,8 @@
-/** `recommendation_response` v1: the answer to a request, on `recommendations.v1`, keyed by user. */
+/**
+ * Replies on `recommendations.v1`, keyed by the request id: a `recommendation_response` (the answer) or,
+ * added within v1, a `recommendation_error` (the request could not be answered). Replies carry no user
+ * id: the requester matches them to its request by `requestId`.
+ */
 import { z } from 'zod';
 import { idSchema, timestampSchema } from '../common';
 
@@ -15,7 +19,9 @@ export const recommendedItemSchema = z.strictObject({
 export const recommendationResponseV1Schema = z.strictObject({
   schemaVersion: z.literal(1),
   requestId: idSchema,
+  /** Never set by the scorer (a reply carries no user id); kept so older replies still parse. */
   userId: idSchema.optional(),
+  /** Never set by the scorer, as `userId`. */
   anonymousId: idSchema.optional(),
   items: z.array(recommendedItemSchema).max(100),
   modelVersion: z.string().min(1).max(128),
@@ -25,3 +31,34 @@ export const recommendationResponseV1Schema = z.strictObject({
   generatedAt: timestampSchema,
 });
 export type RecommendationResponseV1 = z.infer<typeof recommendationResponseV1Schema>;
+
+/**
+ * `recommendation_error` v1: why a request got no answer — it broke its contract (`MESSAGE_INVALID`,
+ * `PAYLOAD_NOT_JSON`) or serving it failed (the failure's code). Sent whenever the request's id could be
+ * read, so a requester never waits for an answer that will not come; `retriable` says whether sending the
+ * same request again can succeed.
+ */
+export const recommendationErrorV1Schema = z.strictObject({
+  schemaVersion: z.literal(1),
+  requestId: idSchema,
+  error: z.strictObject({
+    code: z.string().min(1).max(64),
+    message: z.string().max(2048),
+    retriable: z.boolean(),
+  }),
+  generatedAt: timestampSchema,
+});
+export type RecommendationErrorV1 = z.infer<typeof recommendationErrorV1Schema>;
+
+/** Anything on `recommendations.v1`: an answer (`items`) or an error (`error`). */
+export const recommendationReplyV1Schema = z.union([
+  recommendationResponseV1Schema,
+  recommendationErrorV1Schema,
+]);
+export type RecommendationReplyV1 = z.infer<typeof recommendationReplyV1Schema>;
+
+export function isRecommendationError(
+  reply: RecommendationReplyV1,
+): reply is RecommendationErrorV1 {
+  return 'error' in reply;
+}

@@ -60,6 +60,43 @@ export function errorResponse(
   };
 }
 
+/** The security scheme of every admin operation: `Authorization: Bearer <ADMIN_TOKEN>`. */
+export const ADMIN_SECURITY_SCHEME = 'adminToken';
+
+/** An operation's `security`, for admin operations. */
+export const adminSecurity = (): Array<Record<string, string[]>> => [
+  { [ADMIN_SECURITY_SCHEME]: [] },
+];
+
+export function adminSecuritySchemes(service: string): Record<string, unknown> {
+  return {
+    [ADMIN_SECURITY_SCHEME]: {
+      type: 'http',
+      scheme: 'bearer',
+      description: `The ${service}'s ADMIN_TOKEN.`,
+    },
+  };
+}
+
+/** What libs/platform's AdminGuard answers: 401 without the right token, 403 when none is configured. */
+export function adminErrorResponses(service: string): Record<string, unknown> {
+  return {
+    '401': errorResponse(
+      'No valid admin bearer token: `Authorization: Bearer <ADMIN_TOKEN>` (UNAUTHORIZED).',
+    ),
+    '403': errorResponse(
+      `Admin endpoints are disabled: the ${service} has no ADMIN_TOKEN configured (ADMIN_DISABLED).`,
+    ),
+  };
+}
+
+/** Redis or Kafka did not answer in time: 503 with Retry-After. */
+export const unavailableResponse = (): Record<string, unknown> =>
+  errorResponse(
+    'Redis or Kafka did not answer in time (REDIS_UNAVAILABLE, KAFKA_UNAVAILABLE); retry later.',
+    { retryAfter: true },
+  );
+
 /** One query parameter per property of a zod object schema (a strict object: others are refused). */
 export function queryParameters(schema: z.ZodType): Record<string, unknown>[] {
   const objectSchema = contractJsonSchema(schema);

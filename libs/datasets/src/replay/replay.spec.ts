@@ -9,6 +9,8 @@ interface Received {
   path: string;
   writeKey: string | undefined;
   ids: string[];
+  /** Event timestamps as received. */
+  timestamps: string[];
   atMs: number;
 }
 
@@ -27,7 +29,7 @@ async function startCollector(
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        events?: { eventId: string }[];
+        events?: { eventId: string; timestamp: string }[];
         items?: { itemId: string }[];
       };
       const ids = (body.events ?? [])
@@ -38,6 +40,7 @@ async function startCollector(
         path,
         writeKey: request.headers['x-write-key'] as string | undefined,
         ids,
+        timestamps: (body.events ?? []).map((event) => event.timestamp),
         atMs: Date.now(),
       });
       respond({ path, ids, index: received.length - 1 }, response);
@@ -217,5 +220,40 @@ describe('replayRecords', () => {
         sleep: async () => undefined,
       }),
     ).rejects.toThrow(ReplayError);
+  });
+
+  it('with restamp, stamps each event with the moment it is sent, keeping the paced spacing', async () => {
+    const collector = await startCollector();
+    servers.push(collector.server);
+    // A clock that only the pacing moves: events one second apart at 10x are sent 100 ms apart.
+    let clockMs = Date.parse('2030-06-01T12:00:00.000Z');
+    const paced = RECORDS.slice(3, 7);
+
+    await replayRecords({
+      collectorUrl: collector.url,
+      records: paced,
+      speed: 10,
+      batchSize: 50,
+      concurrency: 1,
+      restamp: true,
+      now: () => clockMs,
+      sleep: async (ms) => {
+        clockMs += ms;
+      },
+    });
+
+    expect(collector.received.flatMap((request) => request.timestamps)).toEqual([
+      '2030-06-01T12:00:00.000Z',
+      '2030-06-01T12:00:00.100Z',
+      '2030-06-01T12:00:00.200Z',
+      '2030-06-01T12:00:00.300Z',
+    ]);
+    // Without restamp the original times go out unchanged.
+    const original = await startCollector();
+    servers.push(original.server);
+    await replayRecords({ collectorUrl: original.url, records: paced, concurrency: 1 });
+    expect(original.received.flatMap((request) => request.timestamps)).toEqual(
+      paced.map((record) => (record.kind === 'event' ? record.event.timestamp : '')),
+    );
   });
 });

@@ -223,6 +223,25 @@ export class ErasureStore {
     }
   }
 
+  /**
+   * The latest erasure time (ms) of each subject, undefined for one never erased: one ZMSCORE per page
+   * of the erasure index, for callers that check many users at once (the scorer's offers).
+   */
+  async erasedAtOf(
+    subjects: readonly string[],
+    pageSize = 1_000,
+  ): Promise<Array<number | undefined>> {
+    const erasedAt: Array<number | undefined> = [];
+    for (let offset = 0; offset < subjects.length; offset += pageSize) {
+      const page = subjects.slice(offset, offset + pageSize);
+      const scores = await this.redis.run('read erasure times', (client) =>
+        client.zmscore(privacyKeys.erasedIndex(), ...page),
+      );
+      erasedAt.push(...scores.map((score) => (score === null ? undefined : Number(score))));
+    }
+    return erasedAt;
+  }
+
   /** Tombstones stored (all subjects ever erased). */
   async tombstoneCount(): Promise<number> {
     return this.redis.run('count tombstones', (client) => client.zcard(privacyKeys.erasedIndex()));

@@ -104,3 +104,53 @@ export async function writeRawMessages(options: {
     await producer.disconnect();
   }
 }
+
+/** Every record on a topic right now (an absent topic has none). */
+export async function readAllRecords(options: {
+  brokers: string[];
+  topic: string;
+  timeoutMs?: number;
+}): Promise<ReadRecord[]> {
+  const kafka = new Kafka({
+    clientId: 'test-reader',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  let count = 0;
+  try {
+    if (!(await admin.listTopics()).includes(options.topic)) return [];
+    const offsets = await admin.fetchTopicOffsets(options.topic);
+    count = offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+  if (count === 0) return [];
+  return readTopic({ ...options, count });
+}
+
+/** The CloudEvents headers every message the platform writes must carry (libs/kafka adds them). */
+export const CLOUD_EVENT_HEADER_NAMES = [
+  'content-type',
+  'ce_specversion',
+  'ce_id',
+  'ce_type',
+  'ce_source',
+  'ce_time',
+] as const;
+
+/** The records lacking one of CLOUD_EVENT_HEADER_NAMES, with what they lack (for a readable failure). */
+export function recordsWithoutCloudEventHeaders(
+  topic: string,
+  records: readonly ReadRecord[],
+): Array<{ topic: string; offset: string; partition: number; missing: string[] }> {
+  return records
+    .map((record) => ({
+      topic,
+      offset: record.offset,
+      partition: record.partition,
+      missing: CLOUD_EVENT_HEADER_NAMES.filter((name) => !record.headers[name]),
+    }))
+    .filter((entry) => entry.missing.length > 0);
+}

@@ -12,12 +12,20 @@ const run = promisify(execFile);
 
 export const ALL_SERVICES = ['collector', 'preprocessor', 'trainer', 'scorer', 'console'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
+/** Every app with a build output: the services and the CLI (`recsys`). */
+export const ALL_BUILDS = [...ALL_SERVICES, 'cli'] as const;
+export type BuildName = (typeof ALL_BUILDS)[number];
 
-/** Set by the e2e global setup once it built the services: suites then start them as they are. */
+/** Set by the e2e global setup once it built the services and the CLI: suites then use them as they are. */
 export const PREBUILT_SERVICES_ENV = 'RECSYS_PREBUILT_SERVICES';
 
-/** Builds services with Nx (cached: a second build of unchanged sources takes a moment). */
-export async function buildServices(names: ServiceName[]): Promise<void> {
+/** The entry point of an app's build output (tools/build-app.sh replaces it in one step). */
+export function distMainOf(name: BuildName): string {
+  return join(REPO_ROOT, 'dist/apps', name, 'apps', name, 'src/main.js');
+}
+
+/** Builds apps with Nx (cached: a second build of unchanged sources takes a moment). */
+export async function buildServices(names: BuildName[]): Promise<void> {
   const prebuilt = new Set((process.env[PREBUILT_SERVICES_ENV] ?? '').split(','));
   if (names.every((name) => prebuilt.has(name))) return;
   await run(
@@ -28,7 +36,22 @@ export async function buildServices(names: ServiceName[]): Promise<void> {
       maxBuffer: 32 * 1024 * 1024,
       timeout: 5 * 60_000,
     },
-  );
+  ).catch((error: unknown) => {
+    // Nx prints the compiler's errors on standard output: the reason belongs in the failure.
+    const stdout = (error as { stdout?: string }).stdout ?? '';
+    throw new Error(`build of ${names.join(', ')} failed:\n${stdout.slice(-8_000)}`, {
+      cause: error,
+    });
+  });
+}
+
+/** Runs the built CLI (`recsys`) with only the given environment; returns its standard output. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<string> {
+  const { stdout } = await run(process.execPath, [distMainOf('cli'), ...args], {
+    env,
+    timeout: 120_000,
+  });
+  return stdout;
 }
 
 export async function freePort(): Promise<number> {
@@ -73,7 +96,7 @@ export async function startServiceProcess<N extends ServiceName>(
   options: StartServiceOptions<N>,
 ): Promise<ServiceProcess<N>> {
   const port = await freePort();
-  const main = join(REPO_ROOT, 'dist/apps', options.name, 'apps', options.name, 'src/main.js');
+  const main = distMainOf(options.name);
   const child = spawn(process.execPath, [...serviceNodeArgs(), main], {
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -131,10 +154,26 @@ export async function runServiceCommand(options: {
   args: string[];
   env: Record<string, string>;
 }): Promise<string> {
-  const main = join(REPO_ROOT, 'dist/apps', options.name, 'apps', options.name, 'src/main.js');
+  const main = distMainOf(options.name);
   const { stdout } = await run(process.execPath, [main, ...options.args], {
     env: { PATH: process.env['PATH'] ?? '', ...options.env },
     timeout: 120_000,
   });
   return stdout;
 }
+
+/**
+ * The environment of a user's shell for `npm start` (tools/start.sh) run by a test: this process's
+ * environment without the test run's infrastructure and service settings, so the script starts its own
+ * Kafka and Redis and uses its own defaults; `extra` on top (run dir, ports).
+ */
+export function userShellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const testSettings =
+    /^(KAFKA_|REDIS_|ADMIN_TOKEN|HTTP_|RECSYS_RUN_DIR|RECSYS_PREBUILT|LOG_|TRAINER_|SYNTHETIC_)/;
+  for (const name of Object.keys(env)) if (testSettings.test(name)) delete env[name];
+  return { ...env, ...extra };
+}
+
+/** PATH of this process, e.g. to put a directory in front of it. */
+export const currentPath = (): string => process.env['PATH'] ?? '';

@@ -1,4 +1,4 @@
-/** Turns a zod failure on a request into the platform's 400 with the offending fields named. */
+/** Turns a zod failure on a request into the platform's 400 (REQUEST_INVALID) with the offending fields named. */
 import type { z } from 'zod';
 import { AppError, toValidationIssues } from '@recsys/contracts';
 
