@@ -4,15 +4,18 @@
 # step when it is complete. A service or CLI running from the old output, or a concurrent build of the same
 # app, never sees files disappear or a folder that is half there; an interrupted build leaves only its own
 # temporary folder, and Nx (which caches dist/apps/<app> only after this script succeeded) never stores one.
-#   tools/build-app.sh <app>
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-cd "$REPO_ROOT"
+#   tools/build-app.sh <app>          (BUILD_APP_DIST=<dir>: build into <dir>/apps/<app> instead of dist/)
+# Self-contained (no tools/lib.sh): the image build runs it from a context that holds only this file of tools/.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+die() { printf '[build-app] error: %s\n' "$*" >&2; exit 1; }
 
 app="${1:?usage: tools/build-app.sh <app>}"
 [ -f "apps/$app/tsconfig.app.json" ] || die "apps/$app/tsconfig.app.json not found"
-target="dist/apps/$app"
-staging="dist/.tmp/$app-$$"
-mkdir -p dist/.tmp dist/apps
+dist="${BUILD_APP_DIST:-dist}"
+target="$dist/apps/$app"
+staging="$dist/.tmp/$app-$$"
+mkdir -p "$dist/.tmp" "$dist/apps"
 trap 'rm -rf "$staging" "$staging.web" "$staging.old"' EXIT
 
 npx tsc -p "apps/$app/tsconfig.app.json" --outDir "$staging"

@@ -209,9 +209,7 @@ describe('the console at desktop and phone widths, before any model', () => {
       await screenshot(`${view}-phone`);
     }
     // The wide tables scroll inside their own box instead.
-    expect(await scrollsSideways(page.locator('[data-testid=recommendations] .table-scroll'))).toBe(
-      true,
-    );
+    expect(await scrollsSideways(page, '[data-testid=recommendations] .table-scroll')).toBe(true);
     expect(browserErrors).toEqual([]);
   });
 });

@@ -309,7 +309,9 @@ function breakerFigures(
 /** The collector's circuit-breaker series from /metrics: openings so far and the current state. */
 async function circuitSeries(service: ServiceProcess): Promise<{ opened: number; state: number }> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  // Every series carries the registry's default label (service="collector").
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
   return {
     opened: value('collector_kafka_circuit_opened_total'),
     state: value('collector_kafka_circuit_state'),

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from '@recsys/testing';
 
 /** tools/chromium.sh installs Chromium when missing; CHROMIUM_PATH overrides. */
@@ -60,9 +60,14 @@ export async function pageLayout(page: Page): Promise<PageLayout> {
   return page.evaluate<PageLayout>(MEASURE_LAYOUT);
 }
 
-/** Whether the element's content is wider than its box (it scrolls sideways). */
-export async function scrollsSideways(locator: Locator): Promise<boolean> {
-  return locator.evaluate<boolean, undefined>(
-    '(element) => element.scrollWidth > element.clientWidth',
-  );
+/**
+ * Whether the first element `selector` matches has content wider than its box (it scrolls sideways);
+ * false when nothing matches. An expression, as MEASURE_LAYOUT (a function given as a string would
+ * not be called).
+ */
+export async function scrollsSideways(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate<boolean>(`(() => {
+    const element = document.querySelector(${JSON.stringify(selector)});
+    return element !== null && element.scrollWidth > element.clientWidth;
+  })()`);
 }
