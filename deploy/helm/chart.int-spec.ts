@@ -456,6 +456,26 @@ describe('environment variables', () => {
     );
   });
 
+  it('connects to an existing Redis Cluster: seed nodes to every service, egress to their ports', async () => {
+    const nodes = ['redis-cluster-0.redis:6379', 'redis-cluster-1.redis:6390'];
+    const manifests = await render({ ...production, values: [{ redis: { clusterNodes: nodes } }] });
+    for (const service of CHART_SERVICES) {
+      const env = resolvedEnv(containerOf(manifests, service));
+      expect({ service, nodes: env['REDIS_CLUSTER_NODES'] }).toEqual({
+        service,
+        nodes: nodes.join(','),
+      });
+      // Credentials and TLS for every node still come from REDIS_URL.
+      expect(env['REDIS_URL']).toMatch(/^rediss:\/\/recsys:/);
+      const policy = specOf<NetworkPolicySpec>(named(manifests, 'NetworkPolicy', name(service)));
+      const egressPorts = policy.egress.flatMap(
+        (rule) => rule.ports?.map((port) => port.port) ?? [],
+      );
+      expect(egressPorts).toEqual(expect.arrayContaining([6379, 6390]));
+    }
+    expect(resolvedEnv(containerOf(prod, 'scorer'))['REDIS_CLUSTER_NODES']).toBeUndefined();
+  });
+
   it('trusts the Kafka/Redis CA through NODE_EXTRA_CA_CERTS from the mounted CA Secret', () => {
     const pod = podOf(prod, 'preprocessor');
     const container = containerOf(prod, 'preprocessor');

@@ -24,6 +24,14 @@ import {
 } from '@recsys/kafka';
 import { buildServices, testKafkaConfig, testNamespace, waitFor } from '@recsys/testing';
 import { figure, type BenchResult } from './bench-result';
+import { measureRawConsumer } from './raw-consumer';
+import {
+  costBetween,
+  processCpuMicros,
+  redisCpuMicros,
+  redisUsedMemory,
+  type CostReading,
+} from './cost-meters';
 import {
   latencySummary,
   numberOption,
@@ -111,21 +119,50 @@ async function appliedSoFar(store: FeatureStore, offsetKeys: string[]): Promise<
   return stored.reduce((sum, offset) => sum + Number(offset ?? -1) + 1, 0);
 }
 
+interface ThroughputCost {
+  eventsPerSecond: number;
+  seconds: number;
+  /** The preprocessor process's CPU (user + system) per applied event, µs. */
+  nodeCpuMicrosPerEvent: number;
+  /** Redis's CPU per applied event, µs (INFO cpu; the bench's own polling included, ~20 reads/s). */
+  redisCpuMicrosPerEvent: number;
+  /** Redis used_memory growth per applied event, bytes (state that grows with traffic). */
+  redisBytesPerEvent: number;
+}
+
+/**
+ * Events/s from the first to the last applied batch, with the preprocessor's and Redis's CPU per event
+ * over the same span, and Redis's memory growth over the whole preload.
+ */
 async function measureThroughput(
   store: FeatureStore,
   preloaded: { offsetKeys: string[]; total: number },
-): Promise<{ eventsPerSecond: number; seconds: number }> {
-  let first: { at: number; applied: number } | undefined;
+  meters: { redis: RedisConnection; pid: number; memoryBefore: number },
+): Promise<ThroughputCost> {
+  const read = async (): Promise<CostReading> => ({
+    atMs: Date.now(),
+    units: await appliedSoFar(store, preloaded.offsetKeys),
+    processCpuMicros: processCpuMicros(meters.pid),
+    redisCpuMicros: await redisCpuMicros(meters.redis),
+  });
+  let first: CostReading | undefined;
   const last = await waitFor(
     async () => {
-      const applied = await appliedSoFar(store, preloaded.offsetKeys);
-      if (first === undefined && applied > 0) first = { at: Date.now(), applied };
-      return applied >= preloaded.total ? { at: Date.now(), applied } : undefined;
+      const reading = await read();
+      if (first === undefined && reading.units > 0) first = reading;
+      return reading.units >= preloaded.total ? reading : undefined;
     },
     { description: 'preprocessor to apply the preload', timeoutMs: 900_000, intervalMs: 50 },
   );
-  const seconds = (last.at - first!.at) / 1_000;
-  return { eventsPerSecond: (last.applied - first!.applied) / seconds, seconds };
+  const cost = costBetween(first!, last);
+  const memoryAfter = await redisUsedMemory(meters.redis);
+  return {
+    eventsPerSecond: cost.perSecond,
+    seconds: cost.seconds,
+    nodeCpuMicrosPerEvent: cost.processCpu,
+    redisCpuMicrosPerEvent: cost.redisCpu,
+    redisBytesPerEvent: (memoryAfter - meters.memoryBefore) / preloaded.total,
+  };
 }
 
 /**
@@ -283,10 +320,44 @@ async function setUp(kafkaAddress: string, redisAddress: string): Promise<BenchS
   return { kafka, publisher, redis, env, groupId: namespace.groupId('freshness') };
 }
 
+/** What an applied event costs, and the bare consumer it is measured against (same run, same topic). */
+function costFigures(
+  throughput: ThroughputCost,
+  raw: { eventsPerSecond: number; cpuMicrosPerEvent: number },
+): BenchResult['figures'] {
+  const micros = (value: number) => ({ value: round(value, 1), unit: 'µs/event' });
+  return [
+    figure('preprocessor.nodeCpuMicrosPerEvent', 'preprocessor Node CPU per event', {
+      ...micros(throughput.nodeCpuMicrosPerEvent),
+      note: 'user + system CPU of the preprocessor process (/proc) over the applied span',
+    }),
+    figure('preprocessor.redisCpuMicrosPerEvent', 'Redis CPU per event', {
+      ...micros(throughput.redisCpuMicrosPerEvent),
+      note: 'INFO cpu (used_cpu_user + used_cpu_sys) over the applied span',
+    }),
+    figure('preprocessor.redisBytesPerEvent', 'Redis memory growth per event', {
+      value: round(throughput.redisBytesPerEvent, 0),
+      unit: 'B/event',
+      note: 'used_memory after the preload minus before, over the events applied',
+    }),
+    figure('preprocessor.rawConsumer.eventsPerSecond', 'bare kafkajs consumer, same topic', {
+      value: round(raw.eventsPerSecond, 0),
+      unit: 'events/s',
+      detail: `${round(raw.cpuMicrosPerEvent, 1)} µs CPU per event`,
+      note: 'own consumer group, from the beginning, no parsing, no Redis',
+    }),
+    figure('preprocessor.ratioToRawConsumer', 'preprocessor ÷ bare consumer, events/s', {
+      value: round(throughput.eventsPerSecond / raw.eventsPerSecond, 3),
+      unit: '×',
+    }),
+  ];
+}
+
 function resultOf(input: {
   size: BenchResult['size'];
   startedAt: string;
-  throughput: { eventsPerSecond: number; seconds: number };
+  throughput: ThroughputCost;
+  raw: { eventsPerSecond: number; cpuMicrosPerEvent: number };
   freshness: { observed: LatencySummary; reported: LatencySummary };
 }): BenchResult {
   const { observed, reported } = input.freshness;
@@ -304,6 +375,7 @@ function resultOf(input: {
         detail: `${input.size['events']} preloaded events applied in ${round(input.throughput.seconds, 1)} s`,
         note: 'with point-in-time training examples and features.updated notices',
       }),
+      ...costFigures(input.throughput, input.raw),
       figure('preprocessor.freshness.p50', `event → feature visible p50, at ${rate} events/s`, {
         ...ms(observed.p50),
         note: `${observed.count} probes polled in Redis (5 ms resolution)`,
@@ -353,11 +425,17 @@ async function main(): Promise<void> {
     process.stderr.write(
       `preloaded ${size.events} events in ${Date.now() - loadStarted} ms; starting the preprocessor\n`,
     );
+    const raw = await measureRawConsumer(setup.kafka, preloaded.total, `${setup.groupId}-raw`);
+    const memoryBefore = await redisUsedMemory(setup.redis);
     const preprocessor = await startService({ name: 'preprocessor', env: setup.env });
     try {
-      const throughput = await measureThroughput(new FeatureStore(setup.redis), preloaded);
+      const throughput = await measureThroughput(new FeatureStore(setup.redis), preloaded, {
+        redis: setup.redis,
+        pid: preprocessor.child.pid!,
+        memoryBefore,
+      });
       const freshness = await measureFreshness({ ...setup, ...size });
-      report(resultOf({ size, startedAt, throughput, freshness }));
+      report(resultOf({ size, startedAt, throughput, raw, freshness }));
     } finally {
       await preprocessor.stop();
       await Promise.all([setup.publisher.disconnect(), setup.redis.disconnect()]);

@@ -10,6 +10,8 @@ import {
   logEnvShape,
   parseConfig,
   redisConfigFrom,
+  REPORTED_WITH_OTHER_ISSUES,
+  requireRedisTarget,
   redisEnvShape,
   requireSaslCredentials,
   type EnvSource,
@@ -97,6 +99,7 @@ function authSettingsFrom(env: CollectorEnv): AuthSettings {
 const collectorEnvSchema = z
   .object(collectorEnvShape)
   .superRefine(requireSaslCredentials)
+  .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
   .superRefine(requireOneAuthMode)
   .superRefine(requireBatchesWithinRateLimit)
   .transform((env) => ({

@@ -12,6 +12,9 @@ import {
   modelEnvShape,
   parseConfig,
   redisConfigFrom,
+  refuseRedisCluster,
+  REPORTED_WITH_OTHER_ISSUES,
+  requireRedisTarget,
   redisEnvShape,
   requireSaslCredentials,
   type EnvSource,
@@ -63,6 +66,8 @@ const consoleEnvSchema = z
     KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
   })
   .superRefine(requireSaslCredentials)
+  .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
+  .superRefine(refuseRedisCluster('console'))
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, CONSOLE_SERVICE_NAME),
     redis: redisConfigFrom(env),

@@ -236,18 +236,33 @@ describe('erasure of one shopper, end to end', () => {
     }
   }
 
-  /** Waits until the number stops moving for 3 s. */
+  /**
+   * Waits until the number stops moving for 3 s. A timeout says what was seen, with the trainer's
+   * recent output (the number is the trainer's window).
+   */
   async function settled(read: () => Promise<number>, description: string): Promise<number> {
     let last = -1;
     let since = Date.now();
-    return waitFor(
-      async () => {
-        const value = await read();
-        if (value !== last) [last, since] = [value, Date.now()];
-        return Date.now() - since > 3_000 && value > 0 ? value : undefined;
-      },
-      { description, timeoutMs: 180_000, intervalMs: 500 },
-    );
+    const seen: string[] = [];
+    const started = Date.now();
+    try {
+      return await waitFor(
+        async () => {
+          const value = await read();
+          if (value !== last) {
+            [last, since] = [value, Date.now()];
+            seen.push(`${value} at ${Math.round((since - started) / 1000)} s`);
+          }
+          return Date.now() - since > 3_000 && value > 0 ? value : undefined;
+        },
+        { description, timeoutMs: 180_000, intervalMs: 500 },
+      );
+    } catch (error) {
+      throw new Error(
+        `${String(error)}; values seen: ${seen.slice(-20).join(', ')}\n` +
+          `trainer output:\n${services.trainer?.output().slice(-4_000) ?? ''}`,
+      );
+    }
   }
 
   let examplesBefore = 0;

@@ -18,6 +18,12 @@ describe('loadPreprocessorConfig', () => {
     ).toBe('pp');
   });
 
+  it('refuses a Redis Cluster with a clear error until its apply script is slot-safe', () => {
+    expect(() =>
+      loadPreprocessorConfig({ ...minimal, REDIS_CLUSTER_NODES: 'redis-0:6379' }),
+    ).toThrow(/REDIS_CLUSTER_NODES: the preprocessor does not run on a Redis Cluster yet/);
+  });
+
   it('defaults the accepted event age to the de-duplication window', () => {
     const config = loadPreprocessorConfig(minimal);
     expect(config.checks.maxAgeMs).toBe(config.featureStore.dedupeTtlSeconds * 1000);

@@ -12,6 +12,9 @@ import {
   logEnvShape,
   parseConfig,
   redisConfigFrom,
+  refuseRedisCluster,
+  REPORTED_WITH_OTHER_ISSUES,
+  requireRedisTarget,
   redisEnvShape,
   requireSaslCredentials,
   type EnvSource,
@@ -101,6 +104,8 @@ const preprocessorEnvSchema = z
     KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
   })
   .superRefine(requireSaslCredentials)
+  .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
+  .superRefine(refuseRedisCluster('preprocessor'))
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, PREPROCESSOR_SERVICE_NAME),
     redis: redisConfigFrom(env),

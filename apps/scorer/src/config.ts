@@ -13,6 +13,9 @@ import {
   modelEnvShape,
   parseConfig,
   redisConfigFrom,
+  refuseRedisCluster,
+  REPORTED_WITH_OTHER_ISSUES,
+  requireRedisTarget,
   redisEnvShape,
   requireSaslCredentials,
   type EnvSource,
@@ -94,6 +97,8 @@ const scorerEnvSchema = z
     KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
   })
   .superRefine(requireSaslCredentials)
+  .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
+  .superRefine(refuseRedisCluster('scorer'))
   .superRefine(requireDeadlineAboveRankerTimeout)
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, SCORER_SERVICE_NAME),

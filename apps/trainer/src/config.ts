@@ -13,6 +13,9 @@ import {
   modelEnvShape,
   parseConfig,
   redisConfigFrom,
+  refuseRedisCluster,
+  REPORTED_WITH_OTHER_ISSUES,
+  requireRedisTarget,
   redisEnvShape,
   requireSaslCredentials,
   type EnvSource,
@@ -102,6 +105,8 @@ const trainerEnvSchema = z
     KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
   })
   .superRefine(requireSaslCredentials)
+  .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
+  .superRefine(refuseRedisCluster('trainer'))
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, TRAINER_SERVICE_NAME),
     redis: redisConfigFrom(env),

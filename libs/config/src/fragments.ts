@@ -91,9 +91,31 @@ export function requireSaslCredentials(env: Partial<KafkaEnv>, ctx: z.Refinement
   }
 }
 
+const hostPortSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'must be host:port' })
+  .transform((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  });
+
 export const redisEnvShape = {
-  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  /**
+   * `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. With REDIS_CLUSTER_NODES it is
+   * optional and gives only the credentials and TLS of every node.
+   */
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  /**
+   * Redis Cluster: seed nodes `host:port,host:port,…` (the rest is discovered). Unset: one Redis at
+   * REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value) => value.split(',').map((node) => node.trim()))
+    .pipe(z.array(hostPortSchema).min(1))
+    .optional(),
   /** Prepended to every key, e.g. per environment. @default "recsys:" */
   REDIS_KEY_PREFIX: z
     .string()
@@ -105,17 +127,73 @@ export const redisEnvShape = {
 };
 type RedisEnv = z.output<z.ZodObject<typeof redisEnvShape>>;
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 export interface RedisConfig {
+  /** One Redis; in cluster mode the credentials and TLS (scheme) of every node. */
   url: string;
   keyPrefix: string;
   connectTimeoutMs: number;
+  /** Set: Redis Cluster from these seed nodes. */
+  clusterNodes?: readonly RedisNode[];
 }
 
+/** Needs `requireRedisTarget` in the service's schema (REDIS_URL or REDIS_CLUSTER_NODES is set). */
 export function redisConfigFrom(env: RedisEnv): RedisConfig {
+  const nodes = env.REDIS_CLUSTER_NODES;
+  const seed = nodes?.[0];
   return {
-    url: env.REDIS_URL,
+    url: env.REDIS_URL ?? (seed ? `redis://${seed.host}:${seed.port}` : ''),
     keyPrefix: env.REDIS_KEY_PREFIX,
     connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT_MS,
+    ...(nodes === undefined ? {} : { clusterNodes: nodes }),
+  };
+}
+
+/**
+ * For `.superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)`: a missing REDIS_URL is named in
+ * the same error as every other missing variable (a refinement is skipped after other issues otherwise).
+ */
+export const REPORTED_WITH_OTHER_ISSUES = { when: (): boolean => true };
+
+/**
+ * One Redis (REDIS_URL) or a cluster (REDIS_CLUSTER_NODES). On a cluster the key prefix holds no hash
+ * tag: Redis hashes a key by its first `{…}`, so a tag in the prefix would put every key in one slot.
+ */
+export function requireRedisTarget(env: Partial<RedisEnv>, ctx: z.RefinementCtx): void {
+  if (env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_URL'],
+      message: 'is required (or REDIS_CLUSTER_NODES for a Redis Cluster)',
+    });
+  }
+  const prefix = typeof env.REDIS_KEY_PREFIX === 'string' ? env.REDIS_KEY_PREFIX : '';
+  if (env.REDIS_CLUSTER_NODES !== undefined && /[{}]/.test(prefix)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_KEY_PREFIX'],
+      message:
+        'must not contain { or } on a Redis Cluster (a hash tag would put every key in one slot)',
+    });
+  }
+}
+
+/**
+ * For a service whose Redis scripts still span hash slots (issue "Feature write path …" moves them):
+ * on a cluster they would fail at run time with CROSSSLOT errors, so the service refuses at start.
+ */
+export function refuseRedisCluster(service: string) {
+  return (env: Partial<RedisEnv>, ctx: z.RefinementCtx): void => {
+    if (env.REDIS_CLUSTER_NODES === undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_CLUSTER_NODES'],
+      message: `the ${service} does not run on a Redis Cluster yet (scripts over keys in several slots); set REDIS_URL to one Redis`,
+    });
   };
 }
 

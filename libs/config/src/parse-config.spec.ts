@@ -8,12 +8,15 @@ import {
   parseConfig,
   redisConfigFrom,
   redisEnvShape,
+  REPORTED_WITH_OTHER_ISSUES,
+  requireRedisTarget,
   requireSaslCredentials,
 } from './index';
 
 const schema = z
   .object({ ...kafkaEnvShape, ...redisEnvShape, ...httpEnvShape(8080) })
   .superRefine(requireSaslCredentials)
+  .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, 'collector'),
     redis: redisConfigFrom(env),
@@ -102,6 +105,39 @@ describe('parseConfig', () => {
       password: 's3cret-value',
     });
     expect(() => parseConfig(schema, { ...env, HTTP_PORT: 'x' })).not.toThrow(/s3cret/);
+  });
+
+  it('selects a Redis Cluster from REDIS_CLUSTER_NODES, credentials and TLS from REDIS_URL', () => {
+    const { KAFKA_BROKERS } = minimal;
+    const cluster = parseConfig(schema, {
+      KAFKA_BROKERS,
+      REDIS_CLUSTER_NODES: 'redis-0.redis:6379, 10.0.0.2:7001',
+    }).redis;
+    expect(cluster).toMatchObject({
+      url: 'redis://redis-0.redis:6379',
+      clusterNodes: [
+        { host: 'redis-0.redis', port: 6379 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+    });
+    const secured = parseConfig(schema, {
+      KAFKA_BROKERS,
+      REDIS_URL: 'rediss://app:pw@ignored:1',
+      REDIS_CLUSTER_NODES: 'node-a:7000',
+    }).redis;
+    expect(secured).toMatchObject({
+      url: 'rediss://app:pw@ignored:1',
+      clusterNodes: [{ port: 7000 }],
+    });
+    expect(parseConfig(schema, minimal).redis.clusterNodes).toBeUndefined();
+  });
+
+  it.each([
+    [{ REDIS_CLUSTER_NODES: 'no-port' }, ['REDIS_CLUSTER_NODES']],
+    [{ REDIS_CLUSTER_NODES: 'a:1', REDIS_KEY_PREFIX: 'app:{1}:' }, ['REDIS_KEY_PREFIX']],
+    [{}, ['REDIS_URL']],
+  ])('refuses a Redis target that cannot work: %j', (redisEnv, variables) => {
+    expect(issuesOf({ KAFKA_BROKERS: minimal.KAFKA_BROKERS, ...redisEnv })).toEqual(variables);
   });
 
   it('marks configuration errors as not retriable with a stable code', () => {

@@ -3,10 +3,14 @@
  * test), commands fail fast with a retriable REDIS_UNAVAILABLE instead of queueing forever while Redis is
  * away, and a health probe answers within a bound.
  *
+ * One Redis (`url`) or a Redis Cluster (`clusterNodes`): the same commands either way; on a cluster,
+ * ioredis routes each to the primary of its key's slot, and a command or script over several keys needs
+ * them in one slot (a shared hash tag).
+ *
  * Note: ioredis applies `keyPrefix` to key arguments only — not to SCAN/KEYS patterns, which must add
- * `keyPrefix` themselves (see `scanKeys`).
+ * `keyPrefix` themselves (see `scanKeys`, which scans every primary of a cluster).
  */
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import type { RedisConfig } from '@recsys/config';
 import { AppError } from '@recsys/contracts';
 
@@ -14,21 +18,23 @@ const HEALTH_TIMEOUT_MS = 1_000;
 /** Commands issued while disconnected are retried this many times across reconnects, then fail. */
 const MAX_RETRIES_PER_REQUEST = 2;
 
+/** A connection to one Redis or to a Redis Cluster: the same command interface. */
+export type RedisClient = Redis | Cluster;
+
+const retryDelayMs = (attempt: number): number => Math.min(50 * 2 ** attempt, 2_000);
+
 export class RedisConnection {
-  readonly client: Redis;
+  readonly client: RedisClient;
 
   constructor(readonly config: RedisConfig) {
-    this.client = new Redis(config.url, {
-      keyPrefix: config.keyPrefix,
-      connectTimeout: config.connectTimeoutMs,
-      lazyConnect: true,
-      // quit() of a connection that never came up would otherwise keep the process alive for 2 s.
-      disconnectTimeout: 200,
-      maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
-      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
-    });
+    this.client = config.clusterNodes ? clusterClient(config) : singleClient(config);
     // Without a listener ioredis prints every reconnect error; callers see failures through commands.
     this.client.on('error', () => undefined);
+  }
+
+  /** True on a Redis Cluster: a multi-key command must keep its keys in one slot. */
+  get isCluster(): boolean {
+    return this.client instanceof Cluster;
   }
 
   get keyPrefix(): string {
@@ -65,7 +71,7 @@ export class RedisConnection {
   }
 
   /** Runs Redis commands, turning connection failures into a retriable REDIS_UNAVAILABLE. */
-  async run<T>(description: string, commands: (client: Redis) => Promise<T>): Promise<T> {
+  async run<T>(description: string, commands: (client: RedisClient) => Promise<T>): Promise<T> {
     try {
       return await commands(this.client);
     } catch (error) {
@@ -76,23 +82,66 @@ export class RedisConnection {
     }
   }
 
-  /** Every key under this connection's prefix matching `pattern` (pattern without the prefix). */
+  /**
+   * Every key under this connection's prefix matching `pattern` (pattern without the prefix); on a
+   * cluster, from every primary.
+   */
   async scanKeys(pattern: string): Promise<string[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.client.scan(
-        cursor,
-        'MATCH',
-        `${this.keyPrefix}${pattern}`,
-        'COUNT',
-        500,
-      );
-      keys.push(...batch.map((key) => key.slice(this.keyPrefix.length)));
-      cursor = next;
-    } while (cursor !== '0');
-    return keys;
+    const servers = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    const perServer = await Promise.all(
+      servers.map((server) => scanServer(server, `${this.keyPrefix}${pattern}`)),
+    );
+    return perServer.flat().map((key) => key.slice(this.keyPrefix.length));
   }
+
+  /** Each server's own connection: the one Redis, or every primary of the cluster. */
+  primaries(): Redis[] {
+    return this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+  }
+}
+
+async function scanServer(server: Redis, match: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await server.scan(cursor, 'MATCH', match, 'COUNT', 500);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+function singleClient(config: RedisConfig): Redis {
+  return new Redis(config.url, {
+    keyPrefix: config.keyPrefix,
+    connectTimeout: config.connectTimeoutMs,
+    lazyConnect: true,
+    // quit() of a connection that never came up would otherwise keep the process alive for 2 s.
+    disconnectTimeout: 200,
+    maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+    retryStrategy: retryDelayMs,
+  });
+}
+
+/** Credentials and TLS from the URL apply to every node; the nodes themselves come from the seeds. */
+function clusterClient(config: RedisConfig): Cluster {
+  const url = new URL(config.url);
+  return new Cluster(
+    (config.clusterNodes ?? []).map((node) => ({ host: node.host, port: node.port })),
+    {
+      keyPrefix: config.keyPrefix,
+      lazyConnect: true,
+      clusterRetryStrategy: retryDelayMs,
+      redisOptions: {
+        connectTimeout: config.connectTimeoutMs,
+        disconnectTimeout: 200,
+        maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+        ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+        ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+      },
+    },
+  );
 }
 
 /** A reply error is Redis refusing a command (wrong type, script error): a bug, not an outage. */

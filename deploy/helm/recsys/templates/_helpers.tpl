@@ -229,6 +229,10 @@ Node reads one extra file, so both must be the same Secret key (a PEM bundle may
 - name: REDIS_URL
   value: {{ include "recsys.redisUrl" . | quote }}
 {{- end }}
+{{- if $redis.clusterNodes }}
+- name: REDIS_CLUSTER_NODES
+  value: {{ join "," $redis.clusterNodes | quote }}
+{{- end }}
 - name: REDIS_KEY_PREFIX
   value: {{ $redis.keyPrefix | quote }}
 - name: REDIS_CONNECT_TIMEOUT_MS

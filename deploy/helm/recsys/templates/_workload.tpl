@@ -252,9 +252,15 @@ spec:
     {{- toYaml . | nindent 4 }}
   {{- end }}
 {{- if not .kafkaOnly }}
+{{- $redisPorts := list (int .Values.redis.port) }}
+{{- range .Values.redis.clusterNodes }}
+{{- $redisPorts = append $redisPorts (regexFind "[0-9]+$" . | int) }}
+{{- end }}
 - ports:
-    - port: {{ .Values.redis.port }}
+    {{- range ($redisPorts | uniq) }}
+    - port: {{ . }}
       protocol: TCP
+    {{- end }}
   {{- with .Values.networkPolicy.redisPeers }}
   to:
     {{- toYaml . | nindent 4 }}

@@ -1,6 +1,6 @@
 /**
  * Jest global setup of the `integration` project: provisions Kafka and Redis once per run and hands
- * their addresses to the test workers through KAFKA_BROKERS / REDIS_URL.
+ * their addresses to the test workers through KAFKA_BROKERS / REDIS_URL / REDIS_CLUSTER_NODES.
  */
 import { provisionInfrastructure, type ProvisionedInfrastructure } from './provision';
 
@@ -18,8 +18,10 @@ export default async function globalSetup(): Promise<void> {
   globalThis.recsysTestInfrastructure = infrastructure;
   process.env['KAFKA_BROKERS'] = infrastructure.kafka.address;
   process.env['REDIS_URL'] = infrastructure.redis.address;
+  process.env['REDIS_CLUSTER_NODES'] = infrastructure.redisCluster.address;
   process.stdout.write(
     `\n[test infrastructure] kafka ${infrastructure.kafka.address} (${infrastructure.kafka.source}), ` +
-      `redis ${infrastructure.redis.address} (${infrastructure.redis.source}), ready in ${Date.now() - started} ms\n`,
+      `redis ${infrastructure.redis.address} (${infrastructure.redis.source}), ` +
+      `redis cluster ${infrastructure.redisCluster.address} (${infrastructure.redisCluster.source}), ready in ${Date.now() - started} ms\n`,
   );
 }

@@ -1,6 +1,7 @@
 /**
- * Runs tools/kafka.sh and tools/redis.sh: the project's own local Kafka (KRaft from Maven Central jars)
- * and Debian redis-server, for machines without a Docker engine.
+ * Runs tools/kafka.sh, tools/redis.sh and tools/redis-cluster.sh: the project's own local Kafka (KRaft
+ * from Maven Central jars), Debian redis-server, and a Redis Cluster of three redis-server primaries
+ * (tests of the cluster mode; no container image is needed for it).
  */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ export const REPO_ROOT = resolve(__dirname, '../../../..');
 /** Tests keep their processes apart from `npm start`'s (`.run/`), so stopping one never stops the other. */
 export const TEST_RUN_DIR = join(REPO_ROOT, '.run', 'test');
 
-export type LocalService = 'kafka' | 'redis';
+export type LocalService = 'kafka' | 'redis' | 'redis-cluster';
 
 async function script(
   service: LocalService,

@@ -1,8 +1,8 @@
 /**
- * Gives a test run one Kafka and one Redis, each chosen independently in this order:
- *   1. the address in KAFKA_BROKERS / REDIS_URL (an existing cluster: nothing is started);
- *   2. testcontainers, when a Docker engine answers;
- *   3. the project's local processes (tools/kafka.sh, tools/redis.sh).
+ * Gives a test run one Kafka, one Redis and one Redis Cluster, each chosen independently in this order:
+ *   1. the address in KAFKA_BROKERS / REDIS_URL / REDIS_CLUSTER_NODES (nothing is started);
+ *   2. testcontainers, when a Docker engine answers (Kafka and Redis; the cluster is always local);
+ *   3. the project's local processes (tools/kafka.sh, tools/redis.sh, tools/redis-cluster.sh).
  * `release()` stops only what this call started.
  */
 import { dockerEngineAnswers, startKafkaContainer, startRedisContainer } from './containers';
@@ -19,10 +19,16 @@ export interface ProvisionedService {
 export interface ProvisionedInfrastructure {
   kafka: ProvisionedService;
   redis: ProvisionedService;
+  /** Seed nodes `host:port,…` of a three-primary Redis Cluster. */
+  redisCluster: ProvisionedService;
   release: () => Promise<void>;
 }
 
-const ENV_NAMES: Record<LocalService, string> = { kafka: 'KAFKA_BROKERS', redis: 'REDIS_URL' };
+const ENV_NAMES: Record<LocalService, string> = {
+  kafka: 'KAFKA_BROKERS',
+  redis: 'REDIS_URL',
+  'redis-cluster': 'REDIS_CLUSTER_NODES',
+};
 
 async function provisionOne(
   service: LocalService,
@@ -32,7 +38,7 @@ async function provisionOne(
   if (fromEnv !== undefined && fromEnv !== '') {
     return { address: fromEnv, source: 'env', release: async () => undefined };
   }
-  if (useDocker) {
+  if (useDocker && service !== 'redis-cluster') {
     const container = await (service === 'kafka' ? startKafkaContainer() : startRedisContainer());
     return { address: container.address, source: 'testcontainers', release: container.stop };
   }
@@ -50,6 +56,7 @@ export async function provisionInfrastructure(): Promise<ProvisionedInfrastructu
   const results = await Promise.allSettled([
     provisionOne('kafka', useDocker),
     provisionOne('redis', useDocker),
+    provisionOne('redis-cluster', false),
   ]);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) {
@@ -60,14 +67,15 @@ export async function provisionInfrastructure(): Promise<ProvisionedInfrastructu
     await Promise.all(started.map((service) => service.release()));
     throw failure.reason;
   }
-  const [kafka, redis] = results.map(
+  const [kafka, redis, redisCluster] = results.map(
     (result) => (result as PromiseFulfilledResult<ProvisionedService>).value,
-  ) as [ProvisionedService, ProvisionedService];
+  ) as [ProvisionedService, ProvisionedService, ProvisionedService];
   return {
     kafka,
     redis,
+    redisCluster,
     release: async () => {
-      await Promise.all([kafka.release(), redis.release()]);
+      await Promise.all([kafka.release(), redis.release(), redisCluster.release()]);
     },
   };
 }

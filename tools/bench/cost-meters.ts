@@ -1,0 +1,72 @@
+/**
+ * What a unit of work costs, read from outside the process doing it: a child process's CPU time from
+ * /proc/<pid>/stat (user + system, in clock ticks) and Redis's own CPU time and memory from `INFO`.
+ * CPU per unit of work is far steadier on a shared, noisy machine than wall-clock throughput.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { RedisConnection } from '@recsys/feature-store';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicksPerSecond(): number {
+  ticksPerSecond ??=
+    Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ticksPerSecond;
+}
+
+/** CPU time (user + system) the process `pid` has used so far, in µs; its threads included. */
+export function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / clockTicksPerSecond()) * 1e6;
+}
+
+/** One Redis server's `INFO` section as name → value. */
+async function infoSection(redis: RedisConnection, section: string): Promise<Map<string, string>> {
+  const text = await redis.client.info(section);
+  return new Map(
+    text
+      .split('\r\n')
+      .filter((line) => line.includes(':'))
+      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]),
+  );
+}
+
+/** Redis's CPU time so far (used_cpu_user + used_cpu_sys, main thread and the rest), in µs. */
+export async function redisCpuMicros(redis: RedisConnection): Promise<number> {
+  const cpu = await infoSection(redis, 'cpu');
+  return (Number(cpu.get('used_cpu_user')) + Number(cpu.get('used_cpu_sys'))) * 1e6;
+}
+
+/** Bytes Redis holds for data and overhead (`used_memory`). */
+export async function redisUsedMemory(redis: RedisConnection): Promise<number> {
+  return Number((await infoSection(redis, 'memory')).get('used_memory'));
+}
+
+/** A reading of the meters at one moment. */
+export interface CostReading {
+  atMs: number;
+  /** Work done so far (events applied, messages read). */
+  units: number;
+  processCpuMicros: number;
+  redisCpuMicros: number;
+}
+
+/** Per unit of work between two readings. */
+export function costBetween(
+  first: CostReading,
+  last: CostReading,
+): { units: number; seconds: number; perSecond: number; processCpu: number; redisCpu: number } {
+  const units = last.units - first.units;
+  const seconds = (last.atMs - first.atMs) / 1_000;
+  return {
+    units,
+    seconds,
+    perSecond: units / seconds,
+    processCpu: (last.processCpuMicros - first.processCpuMicros) / units,
+    redisCpu: (last.redisCpuMicros - first.redisCpuMicros) / units,
+  };
+}
