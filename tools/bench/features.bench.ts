@@ -1,5 +1,6 @@
 /**
- * `npm run bench:features [-- --events 100000 --rate 500 --seconds 10 --probes 50 --json <file>]`
+ * `npm run bench:features [-- --events 100000 --rate 500 --seconds 10 --probes 50 --memory-events 1000000
+ *   --memory-users 20000 --memory-items 5000 --json <file>]`
  * Preprocessor throughput and freshness on the local Kafka + Redis (or KAFKA_BROKERS / REDIS_URL):
  *   1. preloads N events into events.raw.v1, starts the preprocessor (its own process, built output) and
  *      measures events/s from its first to its last applied batch (stored offsets in Redis);
@@ -12,18 +13,24 @@
  *        stamped after the write and after the batch's training examples were published, so it trails
  *        the features by that round trip) − the time the bench handed the event to the producer.
  *      Both count from before the produce call, so they include the broker round trip the collector waits
- *      for before it answers 202: "accepted → visible" is at most this.
+ *      for before it answers 202: "accepted → visible" is at most this;
+ *   3. the cost of an applied event: the preprocessor's CPU (/proc), Redis's CPU (INFO cpu) and memory
+ *      growth per event over phase 1, next to a bare kafkajs consumer reading the same topic;
+ *   4. `--memory-events` (1M) more events of a fixed `--memory-users` (20k) / `--memory-items` (5k):
+ *      Redis used_memory after all of them ÷ after a fifth (memory-growth.ts).
  */
-import type { StorefrontEvent } from '@recsys/contracts';
 import { FeatureStore, RedisConnection, featureKeys } from '@recsys/feature-store';
-import {
-  KafkaClient,
-  KafkaPublisher,
-  KafkaTopicConsumer,
-  type OutgoingMessage,
-} from '@recsys/kafka';
+import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
 import { buildServices, testKafkaConfig, testNamespace, waitFor } from '@recsys/testing';
 import { figure, type BenchResult } from './bench-result';
+import {
+  appliedSoFar,
+  preload,
+  preloadedOffsets,
+  syntheticEvent,
+  toMessage,
+} from './feature-events';
+import { measureMemoryGrowth, type MemoryGrowth } from './memory-growth';
 import { measureRawConsumer } from './raw-consumer';
 import {
   costBetween,
@@ -43,81 +50,6 @@ import {
   withInfrastructure,
   type LatencySummary,
 } from './bench-support';
-
-const USERS = 10_000;
-const ITEMS = 5_000;
-
-function syntheticEvent(index: number, atMs: number): StorefrontEvent {
-  const user = `bench-user-${(index * 2_654_435_761) % USERS}`;
-  // A skewed item draw: low ids are far more popular, as on a real storefront.
-  const itemId = `sku-${Math.floor(ITEMS * Math.pow((index * 0.618_033_988_7) % 1, 3))}`;
-  const base = {
-    eventId: `bench-${atMs}-${index}`,
-    schemaVersion: 1,
-    userId: user,
-    sessionId: `${user}-${Math.floor(index / 5_000)}`,
-    timestamp: new Date(atMs).toISOString(),
-    receivedAt: new Date(atMs).toISOString(),
-  };
-  if (index % 10 === 0)
-    return {
-      ...base,
-      eventType: 'add_to_cart',
-      itemId,
-      quantity: 1,
-      price: 25,
-      currency: 'EUR',
-    } as StorefrontEvent;
-  return {
-    ...base,
-    eventType: 'product_view',
-    itemId,
-    price: 25,
-    currency: 'EUR',
-    categoryPath: [`cat-${itemId.length}`],
-  } as StorefrontEvent;
-}
-
-const toMessage = (event: StorefrontEvent): OutgoingMessage<'events.raw.v1'> => ({
-  key: event.userId!,
-  value: event,
-});
-
-async function preload(publisher: KafkaPublisher, count: number): Promise<void> {
-  const now = Date.now();
-  for (let start = 0; start < count; start += 1_000) {
-    const size = Math.min(1_000, count - start);
-    await publisher.publish(
-      'events.raw.v1',
-      Array.from({ length: size }, (_, offset) => toMessage(syntheticEvent(start + offset, now))),
-    );
-  }
-}
-
-/** The stored offset key of each partition of events.raw.v1 and how many events the topic holds. */
-async function preloadedOffsets(
-  kafka: KafkaClient,
-): Promise<{ offsetKeys: string[]; total: number }> {
-  const admin = kafka.kafka.admin();
-  await admin.connect();
-  try {
-    const topic = kafka.topicName('events.raw.v1');
-    const partitions = await admin.fetchTopicOffsets(topic);
-    return {
-      offsetKeys: partitions.map(
-        ({ partition }) => `${kafka.config.topicPrefix}.preprocessor:${topic}:${partition}`,
-      ),
-      total: partitions.reduce((sum, { high }) => sum + Number(high), 0),
-    };
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function appliedSoFar(store: FeatureStore, offsetKeys: string[]): Promise<number> {
-  const stored = await Promise.all(offsetKeys.map((key) => store.storedOffset(key)));
-  return stored.reduce((sum, offset) => sum + Number(offset ?? -1) + 1, 0);
-}
 
 interface ThroughputCost {
   eventsPerSecond: number;
@@ -353,12 +285,28 @@ function costFigures(
   ];
 }
 
+function memoryFigure(memory: MemoryGrowth): BenchResult['figures'][number] {
+  const megabytes = (bytes: number) => `${round(bytes / 1_048_576, 1)} MB`;
+  const fifth = Math.round(memory.events / 5);
+  return figure(
+    'preprocessor.memoryGrowthRatio',
+    `Redis used_memory after ${memory.events} ÷ after ${fifth} events`,
+    {
+      value: round(memory.ratio, 2),
+      unit: '×',
+      detail: `${megabytes(memory.afterFifthBytes)} → ${megabytes(memory.afterAllBytes)}`,
+      note: `${memory.population.users} users, ${memory.population.items} items throughout: ~1× when state grows with users and items only`,
+    },
+  );
+}
+
 function resultOf(input: {
   size: BenchResult['size'];
   startedAt: string;
   throughput: ThroughputCost;
   raw: { eventsPerSecond: number; cpuMicrosPerEvent: number };
   freshness: { observed: LatencySummary; reported: LatencySummary };
+  memory: MemoryGrowth;
 }): BenchResult {
   const { observed, reported } = input.freshness;
   const rate = input.size['rate'];
@@ -376,6 +324,7 @@ function resultOf(input: {
         note: 'with point-in-time training examples and features.updated notices',
       }),
       ...costFigures(input.throughput, input.raw),
+      memoryFigure(input.memory),
       figure('preprocessor.freshness.p50', `event → feature visible p50, at ${rate} events/s`, {
         ...ms(observed.p50),
         note: `${observed.count} probes polled in Redis (5 ms resolution)`,
@@ -414,6 +363,9 @@ async function main(): Promise<void> {
     rate: numberOption('rate', 500),
     seconds: numberOption('seconds', 10),
     probesPerSecond: numberOption('probes', 50),
+    memoryEvents: numberOption('memory-events', 1_000_000),
+    memoryUsers: numberOption('memory-users', 20_000),
+    memoryItems: numberOption('memory-items', 5_000),
   };
   const startedAt = new Date().toISOString();
   await buildServices(['preprocessor']);
@@ -435,7 +387,13 @@ async function main(): Promise<void> {
         memoryBefore,
       });
       const freshness = await measureFreshness({ ...setup, ...size });
-      report(resultOf({ size, startedAt, throughput, raw, freshness }));
+      const memory = await measureMemoryGrowth({
+        ...setup,
+        store: new FeatureStore(setup.redis),
+        events: size.memoryEvents,
+        population: { users: size.memoryUsers, items: size.memoryItems, label: 'memory' },
+      });
+      report(resultOf({ size, startedAt, throughput, raw, freshness, memory }));
     } finally {
       await preprocessor.stop();
       await Promise.all([setup.publisher.disconnect(), setup.redis.disconnect()]);

@@ -65,6 +65,9 @@ describe('the targets table', () => {
     expect(targetOf('ingest.ratio')?.atLeast).toBe(0.7);
     expect(targetOf('preprocessor.eventsPerSecond')?.atLeast).toBe(20_000);
     expect(targetOf('preprocessor.freshness.p99')?.atMost).toBe(1_000);
+    expect(targetOf('preprocessor.nodeCpuMicrosPerEvent')?.atMost).toBe(60);
+    expect(targetOf('preprocessor.redisCpuMicrosPerEvent')?.atMost).toBe(30);
+    expect(targetOf('preprocessor.memoryGrowthRatio')?.atMost).toBe(1.2);
     expect(targetOf('scorer.latency.p99')?.atMost).toBe(30);
     expect(targetOf('trainer.wasm.gru.stepsPerSecond')?.atLeast).toBe(10);
     expect(targetOf('e2e.freshness.p99')?.atMost).toBe(2_000);
@@ -80,6 +83,9 @@ describe('evaluate', () => {
     expect(rows.map((row) => [row.figure.id, row.comparison.verdict])).toEqual([
       ['preprocessor.freshness.p99', 'yes'],
       ['preprocessor.eventsPerSecond', 'no'],
+      ['preprocessor.nodeCpuMicrosPerEvent', 'no'],
+      ['preprocessor.redisCpuMicrosPerEvent', 'no'],
+      ['preprocessor.memoryGrowthRatio', 'no'],
     ]);
   });
 

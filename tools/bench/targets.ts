@@ -22,6 +22,13 @@ export const TARGETS: readonly Target[] = [
   { figure: 'ingest.ratio', atLeast: 0.7, text: '≥ 0.7× bare kafkajs, same run' },
   { figure: 'preprocessor.eventsPerSecond', atLeast: 20_000, text: '≥ 20,000 events/s' },
   { figure: 'preprocessor.freshness.p99', atMost: 1_000, text: 'p99 ≤ 1,000 ms' },
+  { figure: 'preprocessor.nodeCpuMicrosPerEvent', atMost: 60, text: '≤ 60 µs per event' },
+  { figure: 'preprocessor.redisCpuMicrosPerEvent', atMost: 30, text: '≤ 30 µs per event' },
+  {
+    figure: 'preprocessor.memoryGrowthRatio',
+    atMost: 1.2,
+    text: '< 1.2× (1M vs 200k events, same users and items)',
+  },
   {
     figure: 'scorer.latency.p99',
     atMost: 30,
