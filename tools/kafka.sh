@@ -136,12 +136,6 @@ kill_broker() {
   log "pid $pid still running 5 s after SIGKILL"
 }
 
-# Alive and not a zombie: a killed process whose parent (the start script) is gone stays listed until
-# init reaps it, which can take seconds.
-pid_running() {
-  pid_alive "$1" && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
-}
-
 # The same broker again: same node, port, cluster id and data (no new format).
 restart() {
   [ -f "$STATE_DIR/server.properties" ] && [ -f "$STATE_DIR/port" ] || die "no broker to restart in $STATE_DIR"

@@ -19,6 +19,10 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
+# Alive and not a zombie: an exited process stays listed until its parent reaps it (`wait`, or init
+# for one whose parent is gone, which can take seconds).
+pid_running() { pid_alive "$1" && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
+
 # apt-get install, running `apt-get update` first when the package lists are empty or the install fails.
 apt_install() {
   command -v apt-get >/dev/null || die "apt-get not found; install $* yourself"

@@ -43,8 +43,6 @@ const listen = (port) => new Promise((resolve) => {
 })();"
 }
 
-pid_running() { pid_alive "$1" && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
-
 seed_nodes() {
   local node list=()
   for node in "${NODES[@]}"; do list+=("127.0.0.1:$(node_port "$node")"); done

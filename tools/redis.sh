@@ -62,12 +62,6 @@ kill_server() {
   log "pid $pid still running 5 s after SIGKILL"
 }
 
-# Alive and not a zombie: a killed process whose parent (the start script) is gone stays listed until
-# init reaps it, which can take seconds.
-pid_running() {
-  pid_alive "$1" && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
-}
-
 # The same server again on its port and data: SHUTDOWN flushes the AOF, the new process reloads it.
 restart() {
   [ -f "$STATE_DIR/port" ] || die "no Redis to restart in $STATE_DIR"

@@ -59,8 +59,6 @@ started_kafka=false
 started_redis=false
 READY_TIMEOUT_SECONDS="${START_READY_TIMEOUT_SECONDS:-120}"
 
-# Alive and not a zombie (an exited child stays listed until `wait` reaps it).
-running() { pid_alive "$1" && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
 
 # SIGTERM to each pid, SIGKILL to those still running after $1 seconds; reaps them.
 stop_pids() {
@@ -69,11 +67,11 @@ stop_pids() {
   for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 $((grace * 10))); do
     alive=false
-    for pid in "$@"; do running "$pid" && alive=true; done
+    for pid in "$@"; do pid_running "$pid" && alive=true; done
     $alive || break
     sleep 0.1
   done
-  for pid in "$@"; do running "$pid" && { log "pid $pid ignored SIGTERM for ${grace}s; killing"; kill -9 "$pid" 2>/dev/null; }; done
+  for pid in "$@"; do pid_running "$pid" && { log "pid $pid ignored SIGTERM for ${grace}s; killing"; kill -9 "$pid" 2>/dev/null; }; done
   for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
 }
 

@@ -1,13 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
 import {
   contractSchemas,
   storefrontEventSchemas,
   type ContractName,
   type StorefrontEventType,
 } from '@recsys/contracts';
-import { buildOpenApiDocument, eventComponentName, type OpenApiDocument } from './openapi';
+import { openApiSchemaValidator } from '@recsys/testing';
+import { buildOpenApiDocument, eventComponentName } from './openapi';
 
 const FIXTURES = join(__dirname, '../../../../libs/contracts/src/__fixtures__');
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
@@ -16,7 +16,6 @@ const settings = {
   limits: { maxBatchEvents: 100, maxBatchItems: 50, maxBodyBytes: 512_000, maxEventBytes: 32_768 },
   rateLimit: { eventsPerSecond: 2_000 },
 };
-const DOCUMENT_ID = 'urn:recsys:collector-openapi';
 
 /** `page-view.v1` → `PageViewEventV1`; undefined for contracts the collector does not take. */
 function componentOf(contract: string): string | undefined {
@@ -27,51 +26,14 @@ function componentOf(contract: string): string | undefined {
     : undefined;
 }
 
-/**
- * An independent JSON Schema implementation: Fastify's validator (ajv), strict about unknown fields and
- * types (no coercion, no removal of additional properties), with the document loaded as a shared schema.
- */
-async function documentValidator(document: OpenApiDocument) {
-  const fastify: FastifyInstance = Fastify({
-    ajv: {
-      customOptions: {
-        strict: false,
-        coerceTypes: false,
-        removeAdditional: false,
-        useDefaults: false,
-        allErrors: true,
-      },
-    },
-  });
-  fastify.addSchema({ $id: DOCUMENT_ID, components: document.components });
-  for (const component of Object.keys(document.components.schemas)) {
-    fastify.post(
-      `/check/${component}`,
-      { schema: { body: { $ref: `${DOCUMENT_ID}#/components/schemas/${component}` } } },
-      async () => ({ valid: true }),
-    );
-  }
-  await fastify.ready();
-  return {
-    accepts: async (component: string, value: unknown) => {
-      const response = await fastify.inject({
-        method: 'POST',
-        url: `/check/${component}`,
-        payload: JSON.stringify(value),
-        headers: { 'content-type': 'application/json' },
-      });
-      return response.statusCode === 200;
-    },
-    close: () => fastify.close(),
-  };
-}
-
 describe('buildOpenApiDocument', () => {
   const document = buildOpenApiDocument(settings);
-  let validator: Awaited<ReturnType<typeof documentValidator>>;
+  let validator: Awaited<ReturnType<typeof openApiSchemaValidator>>;
 
   beforeAll(async () => {
-    validator = await documentValidator(document);
+    // An independent JSON Schema implementation (Fastify's ajv, strict: no coercion, no removal of
+    // unknown fields) loaded with the document; every component can be checked.
+    validator = await openApiSchemaValidator(document, Object.keys(document.components.schemas));
   });
 
   afterAll(async () => {

@@ -8,10 +8,9 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from '@recsys/contracts';
 import { experimentIdSchema, experimentSchema, type Experiment } from '@recsys/experiments';
 import { ExperimentStore } from '@recsys/feature-store';
-import { AdminGuard } from '@recsys/platform';
+import { AdminGuard, parseRequest } from '@recsys/platform';
 import { ExperimentConclusion } from '../experiments/experiment-conclusion.service';
 import { ExperimentsCache } from '../experiments/experiments.cache';
-import { parseRequest } from './parse';
 
 @Controller('v1/experiments')
 export class ExperimentsController {

@@ -7,9 +7,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { offerRequestV1Schema } from '@recsys/contracts';
 import { compareProportions, twoSidedZ } from '@recsys/experiments';
 import { ExperimentStore } from '@recsys/feature-store';
-import { AdminGuard } from '@recsys/platform';
+import { AdminGuard, parseRequest } from '@recsys/platform';
 import { OfferService, type OfferAnswer } from '../offers/offer.service';
-import { parseRequest } from './parse';
 
 @Controller('v1/offers')
 export class OffersController {

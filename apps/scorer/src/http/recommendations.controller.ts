@@ -10,14 +10,13 @@ import {
   recommendationQueryV1Schema,
   type RecommendationQueryV1,
 } from '@recsys/contracts';
-import { AdminGuard } from '@recsys/platform';
+import { AdminGuard, parseRequest } from '@recsys/platform';
 import type { RequestContext } from '@recsys/recommendation';
 import {
   RecommendationService,
   type ServeRequest,
   type ServedResponse,
 } from '../recommendations/recommendation.service';
-import { parseRequest } from './parse';
 
 function contextOf(query: RecommendationQueryV1): RequestContext {
   const client = {
