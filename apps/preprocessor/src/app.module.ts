@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import {
   FeatureStore,
   FEATURE_FORMAT_VERSION,
@@ -28,6 +28,7 @@ import { PREPROCESSOR_SERVICE_NAME, type PreprocessorConfig } from './config';
 import { buildPreprocessorOpenApiDocument } from './docs/openapi';
 import { EventsConsumer } from './events/events.consumer';
 import { ProcessEventsUseCase } from './events/process-events.usecase';
+import { LruUserStateCache } from './events/user-state-cache';
 import { OpsStatsWriter, opsStatsWriterProvider } from './ops-stats.writer';
 import { PreprocessorMetrics } from './preprocessor.metrics';
 import { ErasuresController } from './privacy/erasures.controller';
@@ -65,31 +66,13 @@ export class PreprocessorModule {
         CatalogConsumer,
         EventsConsumer,
         PreprocessorMetrics,
+        {
+          provide: LruUserStateCache,
+          useValue: new LruUserStateCache(config.featureStore.userCacheSize),
+        },
         opsStatsWriterProvider(config.quality),
         ...privacyProviders(config),
-        {
-          provide: ProcessEventsUseCase,
-          inject: [FeatureStore, KafkaPublisher, OpsStatsWriter],
-          useFactory: (store: FeatureStore, publisher: KafkaPublisher, opsStats: OpsStatsWriter) =>
-            new ProcessEventsUseCase({
-              store,
-              publisher,
-              opsStats,
-              settings: {
-                service: PREPROCESSOR_SERVICE_NAME,
-                groupId: config.consumer.groupId,
-                checks: {
-                  maxFutureSkewMs: config.checks.maxFutureSkewMs,
-                  maxAgeMs: config.checks.maxAgeMs,
-                },
-                requireKnownItems: config.checks.requireKnownItems,
-                lateAfterMs: config.checks.lateAfterMs,
-                quality: config.quality,
-                featureFormatVersion: FEATURE_FORMAT_VERSION,
-                trainingExamples: config.trainingExamples,
-              },
-            }),
-        },
+        processEventsProvider(config),
         {
           provide: HEALTH_INDICATORS,
           inject: [KafkaClient, KafkaPublisher, RedisConnection, EventsConsumer],
@@ -107,4 +90,37 @@ export class PreprocessorModule {
       ],
     };
   }
+}
+
+/** The events use case, with this instance's user-state cache behind the feature writer. */
+function processEventsProvider(config: PreprocessorConfig): Provider {
+  return {
+    provide: ProcessEventsUseCase,
+    inject: [FeatureStore, KafkaPublisher, OpsStatsWriter, LruUserStateCache],
+    useFactory: (
+      store: FeatureStore,
+      publisher: KafkaPublisher,
+      opsStats: OpsStatsWriter,
+      cache: LruUserStateCache,
+    ) =>
+      new ProcessEventsUseCase({
+        store,
+        writer: store.writer(cache),
+        publisher,
+        opsStats,
+        settings: {
+          service: PREPROCESSOR_SERVICE_NAME,
+          groupId: config.consumer.groupId,
+          checks: {
+            maxFutureSkewMs: config.checks.maxFutureSkewMs,
+            maxAgeMs: config.checks.maxAgeMs,
+          },
+          requireKnownItems: config.checks.requireKnownItems,
+          lateAfterMs: config.checks.lateAfterMs,
+          quality: config.quality,
+          featureFormatVersion: FEATURE_FORMAT_VERSION,
+          trainingExamples: config.trainingExamples,
+        },
+      }),
+  };
 }

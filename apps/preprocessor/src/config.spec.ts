@@ -24,9 +24,10 @@ describe('loadPreprocessorConfig', () => {
     ).toThrow(/REDIS_CLUSTER_NODES: the preprocessor does not run on a Redis Cluster yet/);
   });
 
-  it('defaults the accepted event age to the de-duplication window', () => {
+  it('defaults the accepted event age to 30 days and the user-state cache to 100k users', () => {
     const config = loadPreprocessorConfig(minimal);
-    expect(config.checks.maxAgeMs).toBe(config.featureStore.dedupeTtlSeconds * 1000);
+    expect(config.checks.maxAgeMs).toBe(30 * 86_400_000);
+    expect(config.featureStore.userCacheSize).toBe(100_000);
   });
 
   it('refuses quality thresholds outside 0..1 and a session timeout below the broker minimum', () => {

@@ -82,10 +82,11 @@ const preprocessorEnvSchema = z
     PREPROCESSOR_QUALITY_MAX_UNKNOWN_ITEM: ratio.default(0.3),
     /** @default 100 */
     PREPROCESSOR_QUALITY_MIN_EVENTS: envInt({ min: 1, max: 1_000_000 }).default(100),
-    /** @default 2592000 (30 days) */
-    FEATURE_DEDUPE_TTL_SECONDS: envInt({ min: 60, max: 50 * 365 * DAY_SECONDS }).default(
-      30 * DAY_SECONDS,
-    ),
+    /**
+     * Users whose feature state one preprocessor keeps in memory (least recently used evicted; a miss is
+     * read from Redis). About 2 KB each. @default 100000
+     */
+    FEATURE_USER_CACHE_SIZE: envInt({ min: 1, max: 100_000_000 }).default(100_000),
     /** @default 7776000 (90 days) */
     FEATURE_USER_TTL_SECONDS: envInt({ min: 60, max: 50 * 365 * DAY_SECONDS }).default(
       90 * DAY_SECONDS,
@@ -142,7 +143,7 @@ const preprocessorEnvSchema = z
       },
     },
     featureStore: {
-      dedupeTtlSeconds: env.FEATURE_DEDUPE_TTL_SECONDS,
+      userCacheSize: env.FEATURE_USER_CACHE_SIZE,
       userTtlSeconds: env.FEATURE_USER_TTL_SECONDS,
       negativeSamples: env.FEATURE_NEGATIVE_SAMPLES,
       tombstoneSecret: env.PRIVACY_TOMBSTONE_SECRET,

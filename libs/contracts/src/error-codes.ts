@@ -68,6 +68,11 @@ export const errorCodes = {
   PSEUDONYMISATION_UNCONFIGURED: { retriable: false },
   /** PRIVACY_TOMBSTONE_SECRET differs from the one the stored tombstones were written with. */
   TOMBSTONE_KEY_MISMATCH: { retriable: false },
+  /**
+   * A feature write found its slot group changed since it was read (an erasure, or a previous owner of
+   * the partition still flushing): the batch runs again from fresh state.
+   */
+  FEATURE_WRITE_CONFLICT: { retriable: true },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

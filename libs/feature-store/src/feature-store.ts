@@ -1,70 +1,64 @@
 /**
- * The feature store on Redis (layout: ../FORMAT.md): applies update plans atomically and at most once,
- * upserts catalogue items last-write-wins, and reads features back for serving and for tests.
+ * The feature store on Redis (layout: ../FORMAT.md, "Feature store (v2)"): applies events through the
+ * feature writer (libs/features decides every write; one guarded flush per batch), upserts catalogue
+ * items last-write-wins, and reads features back for serving and for tests.
  */
 import type { ItemUpsertedV1 } from '@recsys/contracts';
 import {
   CATEGORY_SEPARATOR,
-  type FeatureSnapshot,
+  type EventOutcome,
+  featureRetention,
   type QualityCounts,
-  interactionWeight,
   type StoredHash,
   type StoredUser,
   type UpdatePlan,
 } from '@recsys/features';
-import { APPLY_BATCH_LUA, UPSERT_ITEM_LUA } from './lua/apply-batch.lua';
+import { UPSERT_ITEM_LUA } from './lua/upsert-item.lua';
 import { featureKeys, utcDay } from './keys';
-import { toLuaJson } from './lua-json';
 import { ErasureSubjects } from './privacy/erasure-subjects';
-import { privacyKeys } from './privacy/privacy-keys';
-import { readItemHashes, readStoredUser, scoredPairs } from './reads';
+import {
+  readItemHashes,
+  readMergedTop,
+  readShardOffset,
+  readShards,
+  readStoredUser,
+  scoredPairs,
+} from './reads';
 import type { RedisConnection } from './redis-connection';
+import { FeatureWriter, type UserStateCache } from './writes/feature-writer';
 
 export interface FeatureStoreSettings {
-  /** @default 2592000 (30 days) */
-  dedupeTtlSeconds: number;
-  /** @default 7776000 (90 days) */
-  userTtlSeconds: number;
   /** Negative items sampled per labelled event snapshot. @default 4 */
   negativeSamples: number;
+  /** How long a user's keys live after the user's last event. @default 7776000 (90 days) */
+  userTtlSeconds: number;
   /**
-   * PRIVACY_TOMBSTONE_SECRET: keys the erasure subjects the apply script looks tombstones up by (the
-   * same secret in every service). @default undefined (unkeyed: development only)
+   * PRIVACY_TOMBSTONE_SECRET: keys the erasure subjects tombstones are looked up by (the same secret in
+   * every service). @default undefined (unkeyed: development only)
    */
   tombstoneSecret?: string;
 }
 
 export const defaultFeatureStoreSettings: FeatureStoreSettings = {
-  dedupeTtlSeconds: 30 * 86_400,
-  userTtlSeconds: 90 * 86_400,
   negativeSamples: 4,
+  userTtlSeconds: featureRetention.userSeconds,
 };
+
+/** Source of the events `apply` writes directly (tests, tools): not a Kafka partition. */
+export const DIRECT_SOURCE = 'direct:0';
 
 export interface BatchToApply {
   /** `receivedAtMs`: when the collector accepted the event (an erasure covers what it received before). */
-  plans: Array<{ plan: UpdatePlan; offset?: string; receivedAtMs?: number }>;
-  /** `<group>:<topic>:<partition>` whose offset is stored with the batch. */
-  offsetKey?: string;
-  lastOffset?: string;
-  quality?: { windowStartMs: number; counts: Partial<QualityCounts> };
+  plans: Array<{ plan: UpdatePlan; receivedAtMs?: number }>;
 }
 
-/** State captured just before a labelled event was applied. */
-export type Snapshot = FeatureSnapshot;
+export type ApplyOutcome = EventOutcome;
 
-export type ApplyOutcome =
-  | { status: 'applied'; snapshot?: Snapshot }
-  | { status: 'duplicate' }
-  | { status: 'already_applied' }
-  /** The user was erased: the event is part of the erased history (or consent is refused since). */
-  | { status: 'erased' };
-
-type RawItems = Array<[string, string[]]>;
-type RawSnapshot = [string[], string[], string[], string[], RawItems, RawItems];
-type RawResult = ['a', RawSnapshot?] | ['d'] | ['o'] | ['e'];
+/** Newest catalogue arrivals kept (exploration candidates). */
+const NEW_ITEMS_KEPT = 1000;
 
 export class FeatureStore {
-  /** Names users by erasure subject: the apply script checks each event's tombstone. */
+  /** Names users by erasure subject: the writer checks each user's tombstone. */
   readonly subjects: ErasureSubjects;
 
   constructor(
@@ -72,53 +66,66 @@ export class FeatureStore {
     private readonly settings: FeatureStoreSettings = defaultFeatureStoreSettings,
   ) {
     this.subjects = new ErasureSubjects(settings.tombstoneSecret);
-    redis.client.defineCommand('recsysApplyBatch', { numberOfKeys: 0, lua: APPLY_BATCH_LUA });
-    redis.client.defineCommand('recsysUpsertItem', { numberOfKeys: 2, lua: UPSERT_ITEM_LUA });
+    redis.client.defineCommand('recsysUpsertItem', { numberOfKeys: 1, lua: UPSERT_ITEM_LUA });
   }
 
-  /** Applies a batch in one atomic script run; returns one outcome per plan, in order. */
-  async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
-    if (batch.plans.length === 0 && batch.quality === undefined) return [];
-    const payload = toLuaJson({
-      dedupeTtl: this.settings.dedupeTtlSeconds,
-      userTtl: this.settings.userTtlSeconds,
-      neg: this.settings.negativeSamples,
-      offsetKey: batch.offsetKey,
-      lastOffset: batch.lastOffset,
-      dq: batch.quality
-        ? { window: String(batch.quality.windowStartMs), counts: batch.quality.counts }
-        : undefined,
-      events: batch.plans.map((entry) => ({
-        ...toScriptEvent(entry.plan, entry.offset),
-        tk: this.subjects.subjectOf(entry.plan.userKey),
-        rt: entry.receivedAtMs,
-      })),
+  /** A writer of source partitions' batches, with the owner's user-state cache. */
+  writer(cache?: UserStateCache): FeatureWriter {
+    const { negativeSamples, userTtlSeconds } = this.settings;
+    return new FeatureWriter(this.redis, {
+      subjects: this.subjects,
+      settings: { negativeSamples, userTtlSeconds },
+      ...(cache === undefined ? {} : { cache }),
     });
-    const prefix = `${this.redis.keyPrefix}${featureKeys.root}`;
-    const tombstones = `${this.redis.keyPrefix}${privacyKeys.tombstone('')}`;
-    const raw = (await this.redis.run('apply feature batch', (client) =>
-      (client as unknown as ScriptClient).recsysApplyBatch(prefix, payload, tombstones),
-    )) as RawResult[];
-    return raw.map(toOutcome);
+  }
+
+  /**
+   * Applies events directly (tests, tools), as one batch of the `direct:0` source that continues after
+   * what it holds; one outcome per plan, in order.
+   */
+  async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
+    if (batch.plans.length === 0) return [];
+    const first = (await readShardOffset(this.redis, DIRECT_SOURCE)) + 1n;
+    const events = batch.plans.map((entry, index) => ({
+      plan: entry.plan,
+      offset: first + BigInt(index),
+      receivedAtMs: entry.receivedAtMs ?? entry.plan.timestampMs,
+    }));
+    return this.writer().apply({
+      source: DIRECT_SOURCE,
+      events,
+      lastOffset: events[events.length - 1]!.offset,
+    });
   }
 
   /** Writes a catalogue item unless the stored one is as new or newer; true when written. */
   async upsertItem(item: ItemUpsertedV1): Promise<boolean> {
+    const updatedMs = Date.parse(item.updatedAt);
     const written = await this.redis.run('upsert item', (client) =>
       (client as unknown as ScriptClient).recsysUpsertItem(
         featureKeys.item(item.itemId),
-        featureKeys.newItems(),
-        String(Date.parse(item.updatedAt)),
+        String(updatedMs),
         item.title,
         item.categoryPath.join(CATEGORY_SEPARATOR),
         String(item.price),
         item.currency.toUpperCase(),
         item.availability,
         item.brand ?? '',
-        item.itemId,
       ),
     );
-    return written === 1;
+    // A first appearance joins the new arrivals (another slot: a separate, idempotent write).
+    if (written === 2) await this.rememberNewItem(item.itemId, updatedMs);
+    return written > 0;
+  }
+
+  private async rememberNewItem(itemId: string, updatedMs: number): Promise<void> {
+    await this.redis.run('remember new item', (client) =>
+      client
+        .multi()
+        .zadd(featureKeys.newItems(), 'NX', updatedMs, itemId)
+        .zremrangebyrank(featureKeys.newItems(), 0, -(NEW_ITEMS_KEPT + 1))
+        .exec(),
+    );
   }
 
   async readUser(userKey: string): Promise<StoredUser> {
@@ -141,28 +148,31 @@ export class FeatureStore {
     return scoredPairs(flat);
   }
 
+  /** Most popular items, all time or on one day, merged over every shard. */
   async popular(limit: number, dayMs?: number): Promise<Array<{ itemId: string; weight: number }>> {
-    const key =
-      dayMs === undefined ? featureKeys.popularity() : featureKeys.popularityOfDay(utcDay(dayMs));
-    return scoredPairs(
-      await this.redis.run('read popularity', (client) =>
-        client.zrevrange(key, 0, limit - 1, 'WITHSCORES'),
+    const keyOf =
+      dayMs === undefined
+        ? featureKeys.popularity
+        : (shardId: string) => featureKeys.popularityOfDay(shardId, utcDay(dayMs));
+    return readMergedTop(this.redis, { keyOfShard: keyOf, limit });
+  }
+
+  /** The offset of a source partition whose effects are all in the store (undefined: none yet). */
+  async storedOffset(topic: string, partition: number): Promise<string | undefined> {
+    const offset = await readShardOffset(this.redis, `${topic}:${partition}`);
+    return offset < 0n ? undefined : offset.toString();
+  }
+
+  /** A data-quality window's counts, summed over every shard. */
+  async qualityWindow(windowStartMs: number): Promise<QualityCounts> {
+    const shards = await readShards(this.redis);
+    const hashes = await this.redis.run('read quality', (client) =>
+      Promise.all(
+        shards.map((shardId) => client.hgetall(featureKeys.qualityWindow(shardId, windowStartMs))),
       ),
     );
-  }
-
-  async storedOffset(offsetKey: string): Promise<string | undefined> {
-    const value = await this.redis.run('read offset', (client) =>
-      client.get(featureKeys.storedOffset(offsetKey)),
-    );
-    return value ?? undefined;
-  }
-
-  async qualityWindow(windowStartMs: number): Promise<QualityCounts> {
-    const hash = await this.redis.run('read quality', (client) =>
-      client.hgetall(featureKeys.qualityWindow(windowStartMs)),
-    );
-    const read = (field: keyof QualityCounts) => Number(hash[field] ?? 0);
+    const read = (field: keyof QualityCounts) =>
+      hashes.reduce((sum, hash) => sum + Number(hash[field] ?? 0), 0);
     return {
       total: read('total'),
       invalid: read('invalid'),
@@ -175,9 +185,10 @@ export class FeatureStore {
   /** Deletes every key of this format version (for a rebuild from Kafka). Returns the number deleted. */
   async deleteAll(): Promise<number> {
     const keys = await this.redis.scanKeys(`${featureKeys.root}*`);
+    // One UNLINK per key: keys of different slots cannot share a command on Redis Cluster.
     for (let start = 0; start < keys.length; start += 500) {
       await this.redis.run('delete features', (client) =>
-        client.unlink(...keys.slice(start, start + 500)),
+        Promise.all(keys.slice(start, start + 500).map((key) => client.unlink(key))),
       );
     }
     return keys.length;
@@ -185,59 +196,5 @@ export class FeatureStore {
 }
 
 interface ScriptClient {
-  recsysApplyBatch(prefix: string, payload: string, tombstones: string): Promise<unknown>;
   recsysUpsertItem(key: string, ...args: string[]): Promise<number>;
-}
-
-function toScriptEvent(plan: UpdatePlan, offset: string | undefined): Record<string, unknown> {
-  return {
-    id: plan.eventId,
-    u: plan.userKey,
-    s: plan.sessionId,
-    ts: plan.timestampMs,
-    day: utcDay(plan.timestampMs),
-    b: plan.behaviour,
-    w: interactionWeight(plan.interaction),
-    items: plan.items.map((item) =>
-      item.price === undefined ? { i: item.itemId } : { i: item.itemId, p: item.price },
-    ),
-    cat:
-      plan.categoryPath && plan.categoryPath.length > 0
-        ? plan.categoryPath.join(CATEGORY_SEPARATOR)
-        : undefined,
-    rev: plan.revenue,
-    rat: plan.rating,
-    req: plan.requestId,
-    snap: plan.snapshot || undefined,
-    pz: plan.personalization,
-    o: offset,
-  };
-}
-
-function toOutcome(raw: RawResult): ApplyOutcome {
-  if (raw[0] === 'd') return { status: 'duplicate' };
-  if (raw[0] === 'o') return { status: 'already_applied' };
-  if (raw[0] === 'e') return { status: 'erased' };
-  const captured = raw[1];
-  if (captured === undefined) return { status: 'applied' };
-  const [profile, categories, brands, sequence, items, negatives] = captured;
-  return {
-    status: 'applied',
-    snapshot: {
-      user: {
-        profile: hashOf(profile),
-        categoryAffinity: hashOf(categories),
-        brandAffinity: hashOf(brands),
-        sequence,
-      },
-      items: items.map(([itemId, flat]) => ({ itemId, stored: hashOf(flat) })),
-      negatives: negatives.map(([itemId, flat]) => ({ itemId, stored: hashOf(flat) })),
-    },
-  };
-}
-
-function hashOf(flat: string[]): StoredHash {
-  const hash: Record<string, string> = {};
-  for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index]!] = flat[index + 1]!;
-  return hash;
 }

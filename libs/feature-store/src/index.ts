@@ -8,3 +8,5 @@ export * from './recommendation-reader';
 export * from './experiments';
 export * from './privacy';
 export * from './ops-stats';
+export * from './writes/feature-writer';
+export * from './writes/write-executor';

@@ -9,7 +9,7 @@ function hashTag(key: string): string {
   return match ? match[1]! : key;
 }
 
-describe('featureKeys (FORMAT.md v1)', () => {
+describe('featureKeys (FORMAT.md v2)', () => {
   it('puts every key of one user in the same cluster hash slot', () => {
     const keys = [
       featureKeys.userProfile('u_1'),
@@ -17,6 +17,10 @@ describe('featureKeys (FORMAT.md v1)', () => {
       featureKeys.userBrands('u_1'),
       featureKeys.userSequence('u_1'),
       featureKeys.userSessionItems('u_1'),
+      featureKeys.userShown('u_1'),
+      featureKeys.userPurchased('u_1'),
+      featureKeys.userImpressions('u_1'),
+      featureKeys.userGuard('u_1'),
     ];
     expect(new Set(keys.map(hashTag))).toEqual(new Set(['u:u_1']));
   });
@@ -24,19 +28,32 @@ describe('featureKeys (FORMAT.md v1)', () => {
   it('puts an item and its co-visitation list in one slot, apart from users', () => {
     expect(hashTag(featureKeys.item('sku-1'))).toBe('i:sku-1');
     expect(hashTag(featureKeys.coVisitation('sku-1'))).toBe('i:sku-1');
+    expect(hashTag(featureKeys.itemGuard('sku-1'))).toBe('i:sku-1');
   });
 
-  it('versions every key under fs:v1:', () => {
+  it('puts every shared aggregate of one source shard, and its guard, in one slot', () => {
+    const shard = 'events.raw.v1:3';
+    const keys = [
+      featureKeys.popularity(shard),
+      featureKeys.popularityOfDay(shard, '20261128'),
+      featureKeys.popularityOfCategory(shard, 'Shoes > Running'),
+      featureKeys.qualityWindow(shard, 0),
+      featureKeys.shardGuard(shard),
+    ];
+    expect(new Set(keys.map(hashTag))).toEqual(new Set([`s:${shard}`]));
+  });
+
+  it('versions every key under fs:v2:', () => {
     const keys = [
       featureKeys.userProfile('u'),
       featureKeys.item('i'),
-      featureKeys.popularity(),
-      featureKeys.popularityOfDay('20261128'),
-      featureKeys.seen('e'),
-      featureKeys.offset('g', 't', 0),
-      featureKeys.qualityWindow(0),
+      featureKeys.popularity('s'),
+      featureKeys.popularityOfDay('s', '20261128'),
+      featureKeys.qualityWindow('s', 0),
+      featureKeys.shards(),
+      featureKeys.newItems(),
     ];
-    for (const key of keys) expect(key.startsWith('fs:v1:')).toBe(true);
+    for (const key of keys) expect(key.startsWith('fs:v2:')).toBe(true);
   });
 
   it('names days in UTC', () => {
@@ -53,9 +70,7 @@ describe('featureKeys (FORMAT.md v1)', () => {
 describe('FORMAT.md lists every key keys.ts builds', () => {
   const PLACEHOLDER = '<>';
   /** Builders taking several parts of a documented key as one argument, and what that argument is. */
-  const COMPOSITE_ARGUMENTS: Record<string, string[]> = {
-    'featureKeys.storedOffset': [`${PLACEHOLDER}:${PLACEHOLDER}:${PLACEHOLDER}`],
-  };
+  const COMPOSITE_ARGUMENTS: Record<string, string[]> = {};
   const normalise = (pattern: string) => pattern.replace(/<[^>]*>/g, PLACEHOLDER);
 
   function documentedPatterns(): Set<string> {

@@ -4,39 +4,47 @@
  * list). Keys are relative to the connection's prefix (ioredis adds it); Lua scripts receive the family's
  * root with the prefix and build the same shapes.
  */
-export const FEATURE_FORMAT_VERSION = 1;
+export const FEATURE_FORMAT_VERSION = 2;
 
 const ROOT = `fs:v${FEATURE_FORMAT_VERSION}:`;
 
-/** `<group>:<topic>:<partition>`, the part of an offset key after `off:`. */
-const storedOffset = (offsetKey: string) => `${ROOT}off:${offsetKey}`;
+const user = (userKey: string, suffix: string) => `${ROOT}{u:${userKey}}:${suffix}`;
+const item = (itemId: string, suffix: string) => `${ROOT}{i:${itemId}}:${suffix}`;
+/** A shard of the shared aggregates: what one source partition (`<topic>:<partition>`) counted. */
+const shard = (shardId: string, suffix: string) => `${ROOT}{s:${shardId}}:${suffix}`;
 
+/** FORMAT.md, "Feature store (v2)". Every key of a `{…}` hash tag shares a Redis Cluster slot. */
 export const featureKeys = {
   root: ROOT,
-  userProfile: (userKey: string) => `${ROOT}{u:${userKey}}:p`,
-  userCategories: (userKey: string) => `${ROOT}{u:${userKey}}:c`,
-  userBrands: (userKey: string) => `${ROOT}{u:${userKey}}:b`,
-  userSequence: (userKey: string) => `${ROOT}{u:${userKey}}:q`,
-  userSessionItems: (userKey: string) => `${ROOT}{u:${userKey}}:si`,
+  userProfile: (userKey: string) => user(userKey, 'p'),
+  userCategories: (userKey: string) => user(userKey, 'c'),
+  userBrands: (userKey: string) => user(userKey, 'b'),
+  userSequence: (userKey: string) => user(userKey, 'q'),
+  userSessionItems: (userKey: string) => user(userKey, 'si'),
   /** Items shown to the user in recommendations → times shown since they last clicked one. */
-  userShown: (userKey: string) => `${ROOT}{u:${userKey}}:sh`,
+  userShown: (userKey: string) => user(userKey, 'sh'),
   /** Items the user bought → purchase time (ms); newest 200. */
-  userPurchased: (userKey: string) => `${ROOT}{u:${userKey}}:o`,
-  userImpression: (userKey: string, requestId: string) => `${ROOT}{u:${userKey}}:imp:${requestId}`,
-  item: (itemId: string) => `${ROOT}{i:${itemId}}:p`,
-  coVisitation: (itemId: string) => `${ROOT}{i:${itemId}}:cv`,
-  popularity: () => `${ROOT}pop`,
-  popularityOfDay: (day: string) => `${ROOT}pop:d:${day}`,
+  userPurchased: (userKey: string) => user(userKey, 'o'),
+  /** The user's newest impressions, `<requestId>|<item>,<item>…` (a click's negatives). */
+  userImpressions: (userKey: string) => user(userKey, 'imp'),
+  /** What is applied to the user's keys: offsets per source, erasure mark, recent event ids. */
+  userGuard: (userKey: string) => user(userKey, 'g'),
+  item: (itemId: string) => item(itemId, 'p'),
+  coVisitation: (itemId: string) => item(itemId, 'cv'),
+  /** What is applied to the item's keys: offset per source. */
+  itemGuard: (itemId: string) => item(itemId, 'g'),
+  /** The shards written so far (the readers of shared aggregates merge them). */
+  shards: () => `${ROOT}shards`,
+  popularity: (shardId: string) => shard(shardId, 'pop'),
+  popularityOfDay: (shardId: string, day: string) => shard(shardId, `pop:d:${day}`),
   /** Popularity within one full category path (`A > B`), all time. */
-  popularityOfCategory: (categoryPath: string) => `${ROOT}pop:c:${categoryPath}`,
+  popularityOfCategory: (shardId: string, categoryPath: string) =>
+    shard(shardId, `pop:c:${categoryPath}`),
+  qualityWindow: (shardId: string, windowStartMs: number) => shard(shardId, `dq:${windowStartMs}`),
+  /** What is applied to the shard's keys: the source offset (where its consumer resumes). */
+  shardGuard: (shardId: string) => shard(shardId, 'g'),
   /** Catalogue items by first appearance (ms), newest 1000. */
   newItems: () => `${ROOT}new`,
-  seen: (eventId: string) => `${ROOT}seen:${eventId}`,
-  offset: (group: string, topic: string, partition: number) =>
-    storedOffset(`${group}:${topic}:${partition}`),
-  /** The same key from its `<group>:<topic>:<partition>` part. */
-  storedOffset,
-  qualityWindow: (windowStartMs: number) => `${ROOT}dq:${windowStartMs}`,
 } as const;
 
 export const EXPERIMENT_FORMAT_VERSION = 1;
@@ -114,7 +122,4 @@ export const rateLimitKeys = {
   window: (subject: string) => `ratelimit:v${RATE_LIMIT_FORMAT_VERSION}:${subject}`,
 } as const;
 
-/** `yyyymmdd` of a UTC instant (the popularity-of-day key). */
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
-}
+export { utcDayOf as utcDay } from '@recsys/features';

@@ -2,8 +2,15 @@
  * Reads shared by the feature store (preprocessor, tests, tools) and the scorer's reader: one pipeline
  * each, errors of a pipeline reply thrown rather than read as data.
  */
-import type { StoredHash, StoredUser } from '@recsys/features';
+import {
+  guardFields,
+  type ItemFacts,
+  type StoredHash,
+  type StoredUser,
+  type StoredUserState,
+} from '@recsys/features';
 import { featureKeys } from './keys';
+import { privacyKeys } from './privacy/privacy-keys';
 import type { RedisConnection } from './redis-connection';
 
 type PipelineResults = Array<[Error | null, unknown]> | null;
@@ -46,18 +53,149 @@ export async function readStoredUser(redis: RedisConnection, userKey: string): P
   };
 }
 
-/** Item hashes for many items in one round trip; an unknown item maps to an empty hash. */
+/** Item hashes for many items, sent together (slots may differ); an unknown item maps to an empty hash. */
 export async function readItemHashes(
   redis: RedisConnection,
   itemIds: readonly string[],
 ): Promise<Map<string, StoredHash>> {
   if (itemIds.length === 0) return new Map();
-  const replies = pipelineValues(
-    await redis.run('read items', (client) => {
-      const pipeline = client.pipeline();
-      for (const itemId of itemIds) pipeline.hgetall(featureKeys.item(itemId));
-      return pipeline.exec();
-    }),
+  const replies = await redis.run('read items', (client) =>
+    Promise.all(itemIds.map((itemId) => client.hgetall(featureKeys.item(itemId)))),
   );
-  return new Map(itemIds.map((itemId, index) => [itemId, (replies[index] ?? {}) as StoredHash]));
+  return new Map(itemIds.map((itemId, index) => [itemId, replies[index] ?? {}]));
+}
+
+/**
+ * What the store holds of each user (a cache miss of the preprocessor's user states): the user's keys,
+ * guard and tombstone. Issued at once (auto-pipelined; each user's keys share a slot).
+ */
+export async function readUserStates(
+  redis: RedisConnection,
+  users: ReadonlyArray<{ userKey: string; subject: string }>,
+): Promise<Map<string, StoredUserState>> {
+  const states = await Promise.all(users.map((user) => readUserState(redis, user)));
+  return new Map(users.map((user, index) => [user.userKey, states[index]!]));
+}
+
+async function readUserState(
+  redis: RedisConnection,
+  { userKey, subject }: { userKey: string; subject: string },
+): Promise<StoredUserState> {
+  return redis.run('read user state', async (client) => {
+    const [profile, categories, brands, sequence, sessionItems, impressions, guard, tombstone] =
+      await Promise.all([
+        client.hgetall(featureKeys.userProfile(userKey)),
+        client.hgetall(featureKeys.userCategories(userKey)),
+        client.hgetall(featureKeys.userBrands(userKey)),
+        client.lrange(featureKeys.userSequence(userKey), 0, -1),
+        client.lrange(featureKeys.userSessionItems(userKey), 0, -1),
+        client.lrange(featureKeys.userImpressions(userKey), 0, -1),
+        client.hgetall(featureKeys.userGuard(userKey)),
+        client.hmget(privacyKeys.tombstone(subject), 'at', 'optout'),
+      ]);
+    const [erasedAt, optout] = tombstone;
+    return {
+      profile,
+      categoryAffinity: categories,
+      brandAffinity: brands,
+      sequence,
+      sessionItems,
+      impressions,
+      guard,
+      tombstone:
+        erasedAt === null || erasedAt === undefined
+          ? undefined
+          : { erasedAtMs: Number(erasedAt), optedOut: optout === '1' },
+    };
+  });
+}
+
+/**
+ * Items' hashes and the offset of `source` each item's guard holds (-1 when none); `guardOnly` items get
+ * their guard alone (an empty hash stands for their stored one).
+ */
+export async function readItemFacts(
+  redis: RedisConnection,
+  source: string,
+  items: { full: readonly string[]; guardOnly?: readonly string[] },
+): Promise<Map<string, ItemFacts>> {
+  const field = guardFields.offset(source);
+  const full = new Set(items.full);
+  const ids = [...full, ...(items.guardOnly ?? []).filter((itemId) => !full.has(itemId))];
+  const facts = await redis.run('read item facts', (client) =>
+    Promise.all(
+      ids.map(async (itemId) => {
+        const [stored, applied] = await Promise.all([
+          full.has(itemId) ? client.hgetall(featureKeys.item(itemId)) : {},
+          client.hget(featureKeys.itemGuard(itemId), field),
+        ]);
+        return { stored, appliedOffset: applied === null ? -1n : BigInt(applied) };
+      }),
+    ),
+  );
+  return new Map(ids.map((itemId, index) => [itemId, facts[index]!]));
+}
+
+/** The offset of `source` a shard's guard holds: where the source's consumer resumes (-1 when none). */
+export async function readShardOffset(redis: RedisConnection, source: string): Promise<bigint> {
+  const applied = await redis.run('read shard offset', (client) =>
+    client.hget(featureKeys.shardGuard(source), guardFields.offset(source)),
+  );
+  return applied === null ? -1n : BigInt(applied);
+}
+
+/** Every shard of the shared aggregates written so far. */
+export async function readShards(redis: RedisConnection): Promise<string[]> {
+  return (await redis.run('read shards', (client) => client.smembers(featureKeys.shards()))).sort();
+}
+
+/** How long a reader reuses the list of shards (a new partition's shard appears within this). */
+const SHARD_LIST_TTL_MS = 5_000;
+
+/** The shard list as a frequent reader sees it: re-read at most every few seconds. */
+export class ShardList {
+  private cached: { shards: string[]; atMs: number } | undefined;
+
+  constructor(private readonly redis: RedisConnection) {}
+
+  async current(): Promise<string[]> {
+    const now = Date.now();
+    if (this.cached === undefined || now - this.cached.atMs > SHARD_LIST_TTL_MS)
+      this.cached = { shards: await readShards(this.redis), atMs: now };
+    return this.cached.shards;
+  }
+}
+
+/**
+ * The strongest members of a shared sorted set, merged over every shard: each shard's top `limit`
+ * summed per member (exact for members in every shard's top; a member below the top of some shards
+ * can only be under-counted there).
+ */
+export async function readMergedTop(
+  redis: RedisConnection,
+  query: { keyOfShard: (shardId: string) => string; limit: number; shards?: readonly string[] },
+): Promise<Array<{ itemId: string; weight: number }>> {
+  const { keyOfShard, limit, shards } = query;
+  if (limit <= 0) return [];
+  const shardIds = shards ?? (await readShards(redis));
+  const tops = await redis.run('read merged top', (client) =>
+    Promise.all(
+      shardIds.map((shardId) => client.zrevrange(keyOfShard(shardId), 0, limit - 1, 'WITHSCORES')),
+    ),
+  );
+  return mergeScored(tops.map(scoredPairs), limit);
+}
+
+export function mergeScored(
+  lists: ReadonlyArray<ReadonlyArray<{ itemId: string; weight: number }>>,
+  limit: number,
+): Array<{ itemId: string; weight: number }> {
+  if (lists.length === 1) return lists[0]!.slice(0, limit);
+  const sums = new Map<string, number>();
+  for (const list of lists)
+    for (const { itemId, weight } of list) sums.set(itemId, (sums.get(itemId) ?? 0) + weight);
+  return [...sums]
+    .map(([itemId, weight]) => ({ itemId, weight }))
+    .sort((a, b) => b.weight - a.weight || (a.itemId < b.itemId ? -1 : 1))
+    .slice(0, limit);
 }

@@ -1,6 +1,7 @@
 /**
  * The scorer's reads (libs/recommendation's RecommendationReader) over the feature store's Redis layout
- * (../FORMAT.md). Each method is one pipeline, so a whole recommendation needs three round trips.
+ * (../FORMAT.md). Each method sends its commands together (auto-pipelined; on Redis Cluster, one round
+ * trip per server); shared lists are merged over the shards their source partitions wrote.
  */
 import type { StoredHash, StoredUser } from '@recsys/features';
 import type {
@@ -11,7 +12,7 @@ import type {
   ShownCount,
 } from '@recsys/recommendation';
 import { featureKeys, utcDay } from './keys';
-import { pipelineValues, readItemHashes, readStoredUser, scoredPairs } from './reads';
+import { readItemHashes, readMergedTop, readStoredUser, scoredPairs, ShardList } from './reads';
 import type { RedisConnection } from './redis-connection';
 
 const CLICKED_PREFIX = 'c:';
@@ -32,7 +33,11 @@ export function shownCountsOf(hash: StoredHash): Map<string, ShownCount> {
 }
 
 export class RedisRecommendationReader implements RecommendationReader {
-  constructor(private readonly redis: RedisConnection) {}
+  private readonly shards: ShardList;
+
+  constructor(private readonly redis: RedisConnection) {
+    this.shards = new ShardList(redis);
+  }
 
   async readUser(userKey: string): Promise<StoredUser> {
     return readStoredUser(this.redis, userKey);
@@ -65,66 +70,59 @@ export class RedisRecommendationReader implements RecommendationReader {
   }
 
   async readLists(query: ListsQuery): Promise<CandidateLists> {
-    const [popular, today, newest] = pipelineValues(
-      await this.redis.run('read candidate lists', (client) =>
-        client
-          .pipeline()
-          .zrevrange(featureKeys.popularity(), 0, query.popular - 1, 'WITHSCORES')
-          .zrevrange(
-            featureKeys.popularityOfDay(utcDay(query.today.dayMs)),
-            0,
-            query.today.limit - 1,
-            'WITHSCORES',
-          )
-          .zrevrange(featureKeys.newItems(), 0, query.newest - 1, 'WITHSCORES')
-          .exec(),
+    const shards = await this.shards.current();
+    const day = utcDay(query.today.dayMs);
+    const [popular, today, newest] = await Promise.all([
+      readMergedTop(this.redis, {
+        keyOfShard: featureKeys.popularity,
+        limit: query.popular,
+        shards,
+      }),
+      readMergedTop(this.redis, {
+        keyOfShard: (shardId) => featureKeys.popularityOfDay(shardId, day),
+        limit: query.today.limit,
+        shards,
+      }),
+      this.redis.run('read new items', (client) =>
+        client.zrevrange(featureKeys.newItems(), 0, query.newest - 1, 'WITHSCORES'),
       ),
-    );
-    return {
-      popular: scoredPairs(popular),
-      today: scoredPairs(today),
-      newest: scoredPairs(newest),
-    };
+    ]);
+    return { popular, today, newest: scoredPairs(newest) };
   }
 
+  /** Each item's strongest neighbours (one command per item, sent together: slots may differ). */
   async readNeighbours(
     itemIds: readonly string[],
     perItem: number,
   ): Promise<ReadonlyMap<string, readonly ScoredItem[]>> {
     if (itemIds.length === 0) return new Map();
-    const replies = pipelineValues(
-      await this.redis.run('read co-visitation', (client) => {
-        const pipeline = client.pipeline();
-        for (const itemId of itemIds) {
-          pipeline.zrevrange(featureKeys.coVisitation(itemId), 0, perItem - 1, 'WITHSCORES');
-        }
-        return pipeline.exec();
-      }),
+    const replies = await this.redis.run('read co-visitation', (client) =>
+      Promise.all(
+        itemIds.map((itemId) =>
+          client.zrevrange(featureKeys.coVisitation(itemId), 0, perItem - 1, 'WITHSCORES'),
+        ),
+      ),
     );
     return new Map(itemIds.map((itemId, index) => [itemId, scoredPairs(replies[index])]));
   }
 
-  /** Strongest items of each full category path (`A > B`), from `pop:c:<path>`. */
+  /** Strongest items of each full category path (`A > B`), merged over the shards' `pop:c:<path>`. */
   async readCategoryPopular(
     categories: readonly string[],
     perCategory: number,
   ): Promise<ReadonlyMap<string, readonly ScoredItem[]>> {
     if (categories.length === 0) return new Map();
-    const replies = pipelineValues(
-      await this.redis.run('read category popularity', (client) => {
-        const pipeline = client.pipeline();
-        for (const category of categories) {
-          pipeline.zrevrange(
-            featureKeys.popularityOfCategory(category),
-            0,
-            perCategory - 1,
-            'WITHSCORES',
-          );
-        }
-        return pipeline.exec();
-      }),
+    const shards = await this.shards.current();
+    const lists = await Promise.all(
+      categories.map((category) =>
+        readMergedTop(this.redis, {
+          keyOfShard: (shardId) => featureKeys.popularityOfCategory(shardId, category),
+          limit: perCategory,
+          shards,
+        }),
+      ),
     );
-    return new Map(categories.map((category, index) => [category, scoredPairs(replies[index])]));
+    return new Map(categories.map((category, index) => [category, lists[index]!]));
   }
 
   async readItems(itemIds: readonly string[]): Promise<ReadonlyMap<string, StoredHash>> {

@@ -111,11 +111,16 @@ async function scanServer(server: Redis, match: string): Promise<string[]> {
   return keys;
 }
 
+/** Scripts defined without a fixed number of keys (their first argument is the count). */
+export const SCRIPTS_WITH_VARIABLE_KEYS = ['recsysExecuteWrites', 'recsysEraseUserKeys'] as const;
+
 function singleClient(config: RedisConfig): Redis {
   return new Redis(config.url, {
     keyPrefix: config.keyPrefix,
     connectTimeout: config.connectTimeoutMs,
     lazyConnect: true,
+    // Commands issued in the same tick share one round trip (a flush sends one script per slot group).
+    enableAutoPipelining: true,
     // quit() of a connection that never came up would otherwise keep the process alive for 2 s.
     disconnectTimeout: 200,
     maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
@@ -131,6 +136,10 @@ function clusterClient(config: RedisConfig): Cluster {
     {
       keyPrefix: config.keyPrefix,
       lazyConnect: true,
+      enableAutoPipelining: true,
+      // Auto-pipelining routes a command by its first argument; a script with a variable number of keys
+      // starts with that number, so it is sent on its own (ioredis routes it by its keys).
+      autoPipeliningIgnoredCommands: [...SCRIPTS_WITH_VARIABLE_KEYS],
       clusterRetryStrategy: retryDelayMs,
       redisOptions: {
         connectTimeout: config.connectTimeoutMs,

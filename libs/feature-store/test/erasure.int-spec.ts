@@ -9,6 +9,7 @@ import { parseExperiment } from '@recsys/experiments';
 import { updatePlanOf } from '@recsys/features';
 import { integrationEnvironment, testNamespace } from '@recsys/testing';
 import {
+  ERASURE_MARK_TTL_SECONDS,
   ErasureReceiptStore,
   ErasureStore,
   ErasureSubjects,
@@ -18,6 +19,7 @@ import {
   defaultExperimentStoreSettings,
   defaultFeatureStoreSettings,
   experimentKeys,
+  featureKeys,
   privacyKeys,
   type BatchToApply,
 } from '../src';
@@ -132,7 +134,11 @@ describe('erasure on a real Redis', () => {
   const mentioning = (snapshot: Record<string, unknown>, user: string) =>
     Object.entries(snapshot)
       .filter(([key, value]) => key.includes(user) || JSON.stringify(value).includes(user))
+      .filter(([key, value]) => !isErasureMark(key, value, user))
       .map(([key]) => key);
+  /** The user's guard reset to the erasure time alone (it expires within the hour; checked apart). */
+  const isErasureMark = (key: string, value: unknown, user: string) =>
+    key === featureKeys.userGuard(user) && Object.keys(value as object).join() === 'e';
 
   async function footprint(user: string): Promise<void> {
     await store.apply(batchOf(historyOf(user)));
@@ -205,6 +211,12 @@ describe('erasure on a real Redis', () => {
 
     const after = await dump();
     expect(mentioning(after, 'u_alice')).toEqual([]);
+    expect(after[featureKeys.userGuard('u_alice')]).toEqual({
+      e: String(result.tombstone.erasedAtMs),
+    });
+    const markTtl = await redis.client.ttl(featureKeys.userGuard('u_alice'));
+    expect(markTtl).toBeGreaterThan(ERASURE_MARK_TTL_SECONDS - 60);
+    expect(markTtl).toBeLessThanOrEqual(ERASURE_MARK_TTL_SECONDS);
     const subject = store.subjects.subjectOf('u_alice');
     expect(after[privacyKeys.tombstone(subject)]).toMatchObject({
       req: 'er-test-1',
@@ -224,7 +236,8 @@ describe('erasure on a real Redis', () => {
     expect(byKind['recommendations_shown']).toEqual(
       expect.objectContaining({ keys: 1, entries: 3 }),
     );
-    expect(byKind['impression_lists']).toEqual(expect.objectContaining({ keys: 1, entries: 2 }));
+    // One list of the user's newest impressions; the footprint has one.
+    expect(byKind['impression_lists']).toEqual(expect.objectContaining({ keys: 1, entries: 1 }));
     expect(byKind['experiment_exposures']).toMatchObject({ keys: 1 });
     expect(byKind['experiment_arm_membership']).toMatchObject({ keys: 1 });
     expect(byKind['experiment_conversions']).toMatchObject({ keys: 1 });

@@ -1,7 +1,10 @@
 import type { ItemUpsertedV1, StorefrontEvent } from '@recsys/contracts';
 import { decodeItemFeatures, decodeUserFeatures, updatePlanOf } from '@recsys/features';
-import { integrationEnvironment, testNamespace } from '@recsys/testing';
+import { AppError } from '@recsys/contracts';
+import { integrationEnvironment, redisTargets, testNamespace } from '@recsys/testing';
 import {
+  DIRECT_SOURCE,
+  ErasureStore,
   FeatureStore,
   RedisConnection,
   defaultFeatureStoreSettings,
@@ -44,15 +47,17 @@ const catalogueItem = (
   ...overrides,
 });
 
-describe('FeatureStore on a real Redis', () => {
-  const environment = integrationEnvironment();
+describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $name', (target) => {
   const namespace = testNamespace('feature-store');
-  const redis = new RedisConnection({
-    url: environment.redisUrl,
-    keyPrefix: namespace.redisKeyPrefix,
-    connectTimeoutMs: 2_000,
-  });
+  const redis = new RedisConnection(target.config(namespace.redisKeyPrefix));
   const store = new FeatureStore(redis, { ...defaultFeatureStoreSettings, negativeSamples: 2 });
+  const SOURCE = 'events.raw.v1:0';
+
+  /** Every key but the guards (what is applied moves with every batch; the features must not). */
+  async function features(): Promise<Record<string, unknown>> {
+    const all = await dump();
+    return Object.fromEntries(Object.entries(all).filter(([key]) => !key.endsWith(':g')));
+  }
 
   async function dump(): Promise<Record<string, unknown>> {
     const entryOf = async (key: string): Promise<[string, unknown]> => {
@@ -60,6 +65,7 @@ describe('FeatureStore on a real Redis', () => {
       if (type === 'hash') return [key, await redis.client.hgetall(key)];
       if (type === 'list') return [key, await redis.client.lrange(key, 0, -1)];
       if (type === 'zset') return [key, await redis.client.zrange(key, 0, -1, 'WITHSCORES')];
+      if (type === 'set') return [key, (await redis.client.smembers(key)).sort()];
       return [key, await redis.client.get(key)];
     };
     const keys = (await redis.scanKeys('*')).sort();
@@ -133,38 +139,36 @@ describe('FeatureStore on a real Redis', () => {
     ]);
   });
 
-  it('changes nothing when the same events are applied again', async () => {
-    const before = await dump();
+  it('drops a client re-post of recent event ids: no feature changes', async () => {
+    const before = await features();
     const outcomes = await store.apply({ plans: batch.map((e) => ({ plan: updatePlanOf(e) })) });
     expect(outcomes.map((outcome) => outcome.status)).toEqual([
       'duplicate',
       'duplicate',
       'duplicate',
     ]);
-    expect(await dump()).toEqual(before);
+    expect(await features()).toEqual(before);
   });
 
-  it('skips messages at or below the stored partition offset, even with new event ids', async () => {
-    const offsetKey = 'preprocessor:events.raw.v1:0';
-    await store.apply({
-      plans: [{ plan: updatePlanOf(view('e10', 'sku-1', T0 + 3 * HOUR)), offset: '10' }],
-      offsetKey,
-      lastOffset: '10',
+  it('skips events at or below the offsets the store holds, even with new ids, after a restart too', async () => {
+    const sourceEvent = (eventId: string, offset: bigint) => ({
+      plan: updatePlanOf(view(eventId, 'sku-1', T0 + 3 * HOUR)),
+      offset,
+      receivedAtMs: T0 + 3 * HOUR,
     });
-    expect(await store.storedOffset(offsetKey)).toBe('10');
+    const writer = store.writer();
+    await writer.apply({ source: SOURCE, events: [sourceEvent('e10', 10n)], lastOffset: 10n });
+    expect(await store.storedOffset('events.raw.v1', 0)).toBe('10');
     const before = await dump();
-    const outcomes = await store.apply({
-      plans: [
-        {
-          plan: updatePlanOf(view('e10-redelivered-with-new-id', 'sku-1', T0 + 3 * HOUR)),
-          offset: '10',
-        },
-      ],
-      offsetKey,
-      lastOffset: '10',
-    });
-    expect(outcomes).toEqual([{ status: 'already_applied' }]);
-    expect(await dump()).toEqual(before);
+    for (const replaying of [writer, store.writer()]) {
+      const outcomes = await replaying.apply({
+        source: SOURCE,
+        events: [sourceEvent('e10-redelivered-with-new-id', 10n)],
+        lastOffset: 10n,
+      });
+      expect(outcomes).toEqual([{ status: 'already_applied' }]);
+      expect(await dump()).toEqual(before);
+    }
   });
 
   it('counts a late event with its own age without moving the reference time', async () => {
@@ -232,22 +236,83 @@ describe('FeatureStore on a real Redis', () => {
     expect(item.brand).toBe('Acme');
   });
 
-  it('expires what should expire: user keys, session items, markers and daily popularity, never items', async () => {
+  it('expires what should expire: user keys and guard, session items and daily popularity, never items', async () => {
     const ttl = (key: string) => redis.client.ttl(key);
     const userTtl = await ttl(featureKeys.userProfile('u_1'));
     expect(userTtl).toBeGreaterThan(defaultFeatureStoreSettings.userTtlSeconds - 60);
     expect(await ttl(featureKeys.userSequence('u_1'))).toBeGreaterThan(0);
     expect(await ttl(featureKeys.userSessionItems('u_1'))).toBeLessThanOrEqual(86_400);
-    expect(await ttl(featureKeys.seen('e1'))).toBeGreaterThan(
-      defaultFeatureStoreSettings.dedupeTtlSeconds - 60,
+    expect(await ttl(featureKeys.userGuard('u_1'))).toBeGreaterThan(
+      defaultFeatureStoreSettings.userTtlSeconds - 60,
     );
-    expect(await ttl(featureKeys.popularityOfDay(utcDay(T0)))).toBeGreaterThan(7 * 86_400);
+    expect(await ttl(featureKeys.popularityOfDay(DIRECT_SOURCE, utcDay(T0)))).toBeGreaterThan(
+      7 * 86_400,
+    );
     expect(await ttl(featureKeys.item('sku-1'))).toBe(-1);
     expect(await ttl(featureKeys.coVisitation('sku-1'))).toBe(-1);
   });
 
-  it('deletes every feature key for a rebuild', async () => {
+  it('applies a replay from an older offset after a restart exactly once (users, items, pairs, popularity)', async () => {
+    const traffic = Array.from({ length: 30 }, (_, index) => ({
+      plan: updatePlanOf({
+        ...view(`r${index}`, `sku-r${index % 4}`, T0 + index * 60_000),
+        userId: `u_r${index % 3}`,
+        sessionId: 'r',
+      }),
+      offset: BigInt(100 + index),
+      receivedAtMs: T0,
+    }));
+    const source = 'events.raw.v1:7';
+    const first = store.writer();
+    await first.apply({ source, events: traffic.slice(0, 20), lastOffset: 119n });
+    // A restart: a new owner (empty cache) is handed the partition from an older committed offset.
+    const second = store.writer();
+    const outcomes = await second.apply({ source, events: traffic.slice(10), lastOffset: 129n });
+    expect(outcomes.slice(0, 10).every((outcome) => outcome.status === 'already_applied')).toBe(
+      true,
+    );
+    const users = await Promise.all([0, 1, 2].map((n) => store.readUser(`u_r${n}`)));
+    expect(users.map((user) => Number(user.profile['n:view']))).toEqual([10, 10, 10]);
+    const items = await store.readItems(['sku-r0', 'sku-r1', 'sku-r2', 'sku-r3']);
+    expect([...items.values()].map((hash) => Number(hash['n:view']))).toEqual([8, 8, 7, 7]);
+    // Each user sees sku-r(i%4) in turn; the pair weights equal one pass over the 30 events.
+    const onceRedis = new RedisConnection(target.config(`${namespace.redisKeyPrefix}once:`));
+    const once = new FeatureStore(onceRedis, defaultFeatureStoreSettings);
+    await onceRedis.connect();
+    try {
+      await once.writer().apply({ source, events: traffic, lastOffset: 129n });
+      for (const itemId of ['sku-r0', 'sku-r1', 'sku-r2', 'sku-r3'])
+        expect(await store.coVisitation(itemId, 10)).toEqual(await once.coVisitation(itemId, 10));
+    } finally {
+      await onceRedis.disconnect();
+    }
+  });
+
+  it('refuses a flush whose user changed since it was read (erasure) and re-reads on the retry', async () => {
+    const writer = store.writer();
+    const shopper = (eventId: string, offset: bigint, atMs: number) => ({
+      plan: updatePlanOf({ ...view(eventId, 'sku-1', atMs), userId: 'u_erased' }),
+      offset,
+      receivedAtMs: atMs,
+    });
+    await writer.apply({ source: SOURCE, events: [shopper('x1', 20n, T0)], lastOffset: 20n });
+    await new ErasureStore(redis, store.subjects).erase({ userKey: 'u_erased', requestId: 'r-1' });
+    const later = Date.now() + 1_000;
+    const retry = { source: SOURCE, events: [shopper('x2', 21n, later)], lastOffset: 21n };
+    const refused = await writer.apply(retry).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('FEATURE_WRITE_CONFLICT');
+    expect(await store.readUser('u_erased')).toMatchObject({ profile: {} });
+    const outcomes = await writer.apply(retry);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['applied']);
+    const user = await store.readUser('u_erased');
+    expect(user.profile['n:view']).toBe('1');
+  });
+
+  it('deletes every feature key for a rebuild, keeping tombstones', async () => {
     expect(await store.deleteAll()).toBeGreaterThan(10);
-    expect(await redis.scanKeys('*')).toEqual([]);
+    expect((await redis.scanKeys('*')).filter((key) => key.startsWith(featureKeys.root))).toEqual(
+      [],
+    );
   });
 });

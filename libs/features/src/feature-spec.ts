@@ -53,3 +53,42 @@ export const featureLimits = {
   /** A gap longer than this starts a new session when the client's session id is unknown. */
   sessionGapMs: 30 * 60_000,
 } as const;
+
+/** Item windows (decayed view counts per item: views in the last hour and day, and their trend). */
+export const itemWindows = ['1h', '24h'] as const satisfies readonly WindowName[];
+
+/** Weight of one event in the popularity lists (all time, per day, per category). */
+export const popularityWeights = {
+  view: 1,
+  click: 1,
+  cart: 3,
+  purchase: 5,
+} as const satisfies Partial<Record<Behaviour, number>>;
+
+/** How long stored state lives after its last write (seconds). */
+export const featureRetention = {
+  /** A user's keys, refreshed by each of the user's events (the default of FEATURE_USER_TTL_SECONDS). */
+  userSeconds: 90 * 86_400,
+  /** The current session's items (co-visitation pairs a new item with them). */
+  sessionItemsSeconds: 86_400,
+  /** The impressions a click's negatives are taken from. */
+  impressionsSeconds: 86_400,
+  /** A day's popularity list. */
+  popularityOfDaySeconds: 8 * 86_400,
+  /** A data-quality window's counts. */
+  qualityWindowSeconds: 7 * 86_400,
+} as const;
+
+export const stateLimits = {
+  /** Items a user bought kept (newest). */
+  purchasedKept: 200,
+  /** Recommendation requests whose shown items a user's state keeps (newest). */
+  impressionsKept: 10,
+  /** Items of one impression kept. */
+  impressionItemsKept: 50,
+  /**
+   * Event ids kept per user to drop a client's re-post of the same event (newest; 12 hex characters of
+   * a hash each, so the window costs ≤ 16 × 13 bytes per user and never grows with traffic).
+   */
+  dedupeWindowEvents: 16,
+} as const;

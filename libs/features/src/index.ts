@@ -11,3 +11,6 @@ export * from './update-plan';
 export * from './user-features';
 export * from './quality-gate';
 export * from './training-examples';
+export * from './forward-decay';
+export * from './user-state';
+export * from './writes';

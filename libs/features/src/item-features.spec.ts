@@ -1,14 +1,19 @@
+import { decayedTerm } from './forward-decay';
 import { decodeItemFeatures } from './item-features';
 
 const HOUR = 3_600_000;
+/** A decayed counter as stored: `count` events at `atMs`. */
+const decayed = (window: '1h' | '24h', count: number, atMs: number) => {
+  const term = decayedTerm({ behaviour: 'view', window }, atMs, count);
+  return { [term.field]: String(term.weight) };
+};
 
 describe('decodeItemFeatures', () => {
   const hash = {
     'n:view': '120',
     'n:purchase': '3',
-    'd:view:1h': '10',
-    'd:view:24h': '48',
-    't:view': String(HOUR),
+    ...decayed('1h', 10, HOUR),
+    ...decayed('24h', 48, HOUR),
     price: '19.5',
     cat: 'Shoes > Running',
     rating_n: '4',
@@ -53,7 +58,11 @@ describe('decodeItemFeatures', () => {
 
   it('treats an empty hash as an unknown item and unparsable numbers as 0', () => {
     expect(decodeItemFeatures('sku-2', {}, HOUR)).toMatchObject({ known: false, price: undefined });
-    const odd = decodeItemFeatures('sku-3', { 'n:view': 'NaN', 'd:view:1h': 'x' }, HOUR);
+    const odd = decodeItemFeatures(
+      'sku-3',
+      { 'n:view': 'NaN', [decayedTerm({ behaviour: 'view', window: '1h' }, HOUR).field]: 'x' },
+      HOUR,
+    );
     expect(odd.counts.view).toBe(0);
     expect(odd.viewsLastHour).toBe(0);
   });

@@ -1,12 +1,7 @@
 /** An item's features at a point in time, decoded from its feature-store hash. */
-import { windows, type Behaviour } from './feature-spec';
-import {
-  countsOf,
-  decayedValue,
-  storedField,
-  storedNumber,
-  type StoredHash,
-} from './stored-features';
+import type { Behaviour } from './feature-spec';
+import { decayedEpochsOf, decayedSum, type DecayedEpoch } from './forward-decay';
+import { countsOf, storedNumber, type StoredHash } from './stored-features';
 
 export interface ItemFeatures {
   itemId: string;
@@ -48,7 +43,7 @@ const timelessFactsOf = new WeakMap<StoredHash, Timeless>();
 interface Timeless {
   facts: TimelessItemFacts;
   /** The stored decayed view counters, to decay to the time of each read. */
-  views: { lastHour: number; lastDay: number; atMs: number };
+  views: { lastHour: DecayedEpoch[]; lastDay: DecayedEpoch[] };
 }
 
 function timeless(hash: StoredHash): Timeless {
@@ -73,9 +68,8 @@ function timeless(hash: StoredHash): Timeless {
     ratingCount,
   });
   const views = {
-    lastHour: storedNumber(hash, storedField.decayed('view', '1h')),
-    lastDay: storedNumber(hash, storedField.decayed('view', '24h')),
-    atMs: storedNumber(hash, storedField.decayedAt('view')),
+    lastHour: decayedEpochsOf(hash, 'view', '1h'),
+    lastDay: decayedEpochsOf(hash, 'view', '24h'),
   };
   const entry = { facts, views };
   timelessFactsOf.set(hash, entry);
@@ -88,9 +82,8 @@ function timeless(hash: StoredHash): Timeless {
  */
 export function decodeItemFeatures(itemId: string, hash: StoredHash, nowMs: number): ItemFeatures {
   const { facts, views } = timeless(hash);
-  const ageMs = nowMs - views.atMs;
-  const viewsLastHour = decayedValue(views.lastHour, ageMs, windows['1h']);
-  const viewsLastDay = decayedValue(views.lastDay, ageMs, windows['24h']);
+  const viewsLastHour = decayedSum(views.lastHour, '1h', nowMs);
+  const viewsLastDay = decayedSum(views.lastDay, '24h', nowMs);
   // Field by field rather than a spread: this runs for every candidate of every request.
   return {
     itemId,

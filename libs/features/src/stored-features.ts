@@ -6,19 +6,17 @@ import {
   behaviours,
   windowedBehaviours,
   windowNames,
-  windows,
   type Behaviour,
   type WindowName,
 } from './feature-spec';
+import { decayedCountAt } from './forward-decay';
 
 export type StoredHash = Readonly<Record<string, string>>;
 type WindowedBehaviour = (typeof windowedBehaviours)[number];
 
-/** Field names of the user and item hashes. */
+/** Field names of the user and item hashes (decayed counters: ./forward-decay.ts). */
 export const storedField = {
   count: (behaviour: Behaviour) => `n:${behaviour}`,
-  decayed: (behaviour: Behaviour, window: WindowName) => `d:${behaviour}:${window}`,
-  decayedAt: (behaviour: Behaviour) => `t:${behaviour}`,
 } as const;
 
 const num = (hash: StoredHash, field: string): number => {
@@ -26,24 +24,13 @@ const num = (hash: StoredHash, field: string): number => {
   return Number.isFinite(value) ? value : 0;
 };
 
-/**
- * A decayed counter's stored value `ageMs` after its last update, over a window of `windowMs`. Never
- * grows: a negative age (an event in the future) counts as 0.
- */
-export function decayedValue(value: number, ageMs: number, windowMs: number): number {
-  return value === 0 ? 0 : value * Math.exp(-Math.max(0, ageMs) / windowMs);
-}
-
 /** Value of a decayed counter at `nowMs`, read from its hash. */
 export function decayedCount(
   hash: StoredHash,
   counter: { behaviour: Behaviour; window: WindowName },
   nowMs: number,
 ): number {
-  const value = num(hash, storedField.decayed(counter.behaviour, counter.window));
-  if (value === 0) return 0;
-  const ageMs = nowMs - num(hash, storedField.decayedAt(counter.behaviour));
-  return decayedValue(value, ageMs, windows[counter.window]);
+  return decayedCountAt(hash, counter, nowMs);
 }
 
 /** `n:<behaviour>` of every behaviour, built once: countsOf runs for every candidate of every request. */

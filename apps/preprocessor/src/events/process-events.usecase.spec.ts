@@ -1,10 +1,11 @@
 import type { StorefrontEvent } from '@recsys/contracts';
-import type { ApplyOutcome, BatchToApply } from '@recsys/feature-store';
+import type { ApplyOutcome, EventBatch } from '@recsys/feature-store';
 import { defaultQualityThresholds, type QualityCounts, type StoredHash } from '@recsys/features';
 import type { OutgoingMessage, RawMessage } from '@recsys/kafka';
 import {
   ProcessEventsUseCase,
   type FeatureStorePort,
+  type FeatureWriterPort,
   type PreprocessorPublisher,
 } from './process-events.usecase';
 
@@ -35,17 +36,19 @@ function message(offset: number, value: unknown): RawMessage {
   };
 }
 
-class FakeStore implements FeatureStorePort {
-  readonly batches: BatchToApply[] = [];
+class FakeStore implements FeatureStorePort, FeatureWriterPort {
+  readonly batches: EventBatch[] = [];
   stored: string | undefined;
   window: QualityCounts = { total: 0, invalid: 0, duplicate: 0, late: 0, unknown_item: 0 };
   catalogue = new Map<string, StoredHash>();
   /** Outcomes the next apply returns, by event id (else applied). */
   outcomes = new Map<string, ApplyOutcome>();
 
-  async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
+  async apply(batch: EventBatch): Promise<ApplyOutcome[]> {
     this.batches.push(batch);
-    return batch.plans.map(({ plan }) => this.outcomes.get(plan.eventId) ?? { status: 'applied' });
+    return batch.events.map(
+      ({ plan }) => this.outcomes.get(plan.eventId) ?? { status: 'applied', unknownItem: false },
+    );
   }
   async qualityWindow(): Promise<QualityCounts> {
     return this.window;
@@ -73,6 +76,7 @@ function setup(overrides: { requireKnownItems?: boolean; trainingExamples?: bool
   const publisher = new RecordingPublisher();
   const useCase = new ProcessEventsUseCase({
     store,
+    writer: store,
     publisher,
     settings: {
       service: 'preprocessor',
@@ -90,7 +94,7 @@ function setup(overrides: { requireKnownItems?: boolean; trainingExamples?: bool
 }
 
 describe('ProcessEventsUseCase', () => {
-  it('applies valid events with their offsets, the partition offset and the window counts in one batch', async () => {
+  it('applies valid events with their offsets, the batch’s last offset and the window counts in one batch', async () => {
     const { store, useCase } = setup();
     const summary = await useCase.execute([
       message(5, view('a', NOW - 1000)),
@@ -99,13 +103,13 @@ describe('ProcessEventsUseCase', () => {
     ]);
     expect(store.batches).toHaveLength(1);
     const batch = store.batches[0]!;
-    expect(batch.plans.map((entry) => [entry.plan.eventId, entry.offset])).toEqual([
-      ['a', '5'],
-      ['b', '7'],
+    expect(batch.events.map((entry) => [entry.plan.eventId, entry.offset])).toEqual([
+      ['a', 5n],
+      ['b', 7n],
     ]);
     expect(batch).toMatchObject({
-      offsetKey: 'preprocessor:events.raw.v1:0',
-      lastOffset: '7',
+      source: 'events.raw.v1:0',
+      lastOffset: 7n,
       quality: { windowStartMs: NOW - (NOW % 60_000), counts: { total: 3, invalid: 1, late: 0 } },
     });
     expect(summary).toMatchObject({ applied: 2, deadLetters: [{ reason: 'malformed_json' }] });
@@ -125,11 +129,11 @@ describe('ProcessEventsUseCase', () => {
       message(6, view('b', NOW)),
       message(7, view('c', NOW)),
     ]);
-    expect(store.batches[0]!.plans.map((entry) => entry.plan.eventId)).toEqual(['c']);
+    expect(store.batches[0]!.events.map((entry) => entry.plan.eventId)).toEqual(['c']);
     expect(summary.skippedAsProcessed).toBe(2);
   });
 
-  it('counts events the store found already applied (a script re-sent after a lost reply) as redelivered', async () => {
+  it('counts events the writer found already applied (at or below their user’s offset) as redelivered', async () => {
     const { store, publisher, useCase } = setup();
     store.outcomes.set('a', { status: 'already_applied' });
     const summary = await useCase.execute([message(5, view('a', NOW)), message(6, view('b', NOW))]);
@@ -151,8 +155,9 @@ describe('ProcessEventsUseCase', () => {
   it('flags training examples while the quality window crosses a threshold', async () => {
     const { store, publisher, useCase } = setup();
     store.apply = async (batch) =>
-      batch.plans.map(() => ({
+      batch.events.map(() => ({
         status: 'applied',
+        unknownItem: false,
         snapshot: {
           user: { profile: {}, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
           items: [{ itemId: 'sku-1', stored: {} }],
@@ -173,10 +178,10 @@ describe('ProcessEventsUseCase', () => {
   it('asks for no pre-event snapshots when training examples are switched off', async () => {
     const { store, useCase } = setup({ trainingExamples: false });
     await useCase.execute([message(1, view('a', NOW))]);
-    expect(store.batches[0]!.plans.map((entry) => entry.plan.snapshot)).toEqual([false]);
+    expect(store.batches[0]!.events.map((entry) => entry.plan.snapshot)).toEqual([false]);
     const withExamples = setup();
     await withExamples.useCase.execute([message(1, view('a', NOW))]);
-    expect(withExamples.store.batches[0]!.plans.map((entry) => entry.plan.snapshot)).toEqual([
+    expect(withExamples.store.batches[0]!.events.map((entry) => entry.plan.snapshot)).toEqual([
       true,
     ]);
   });
@@ -188,7 +193,7 @@ describe('ProcessEventsUseCase', () => {
       message(1, view('a', NOW, 'sku-1')),
       message(2, view('b', NOW, 'sku-404')),
     ]);
-    expect(store.batches[0]!.plans.map((entry) => entry.plan.eventId)).toEqual(['a']);
+    expect(store.batches[0]!.events.map((entry) => entry.plan.eventId)).toEqual(['a']);
     expect(summary.deadLetters).toEqual([{ reason: 'unknown_item' }]);
   });
 });

@@ -3,12 +3,14 @@
  * bad ones, apply the good ones to the feature store atomically together with the partition offset and
  * the window's data-quality counts, then emit point-in-time training examples and feature-update notices.
  *
- * Delivery: feature updates are exactly-once (event-id markers + stored offsets, one atomic script);
- * dead letters are at-least-once (written before the apply); training examples and notices are
- * at-most-once (written after it: a crash in between loses that batch's examples, never double-counts).
+ * Delivery: feature updates are exactly-once (each slot group's guard holds the source offset it covers,
+ * written atomically with the group's writes; a client's re-post of an event id is dropped within the
+ * user's recent-event window); dead letters are at-least-once (written before the apply); training
+ * examples and notices are at-most-once (written after it: a crash in between loses that batch's
+ * examples, never double-counts).
  */
 import type { FeaturesUpdatedV1, StorefrontEvent, TrainingExampleV1 } from '@recsys/contracts';
-import type { ApplyOutcome, BatchToApply, FeatureStore } from '@recsys/feature-store';
+import type { ApplyOutcome, EventBatch, FeatureStore, FeatureWriter } from '@recsys/feature-store';
 import {
   evaluateQualityGate,
   itemIdsOf,
@@ -36,10 +38,8 @@ export interface PreprocessorPublisher {
   ): Promise<unknown>;
 }
 
-export type FeatureStorePort = Pick<
-  FeatureStore,
-  'apply' | 'qualityWindow' | 'readItems' | 'storedOffset'
->;
+export type FeatureStorePort = Pick<FeatureStore, 'qualityWindow' | 'readItems' | 'storedOffset'>;
+export type FeatureWriterPort = Pick<FeatureWriter, 'apply'>;
 
 export interface ProcessingSettings extends DecodeSettings {
   groupId: string;
@@ -54,8 +54,8 @@ export interface ProcessingSettings extends DecodeSettings {
 export interface BatchSummary {
   received: number;
   /**
-   * Redelivered events whose effects were already in the store: below the partition's stored offset
-   * before the apply, or found so by the apply script itself (ioredis re-sent it after a lost reply).
+   * Redelivered events whose effects were already in the store: at or below the partition's stored
+   * offset before the apply, or at or below their user's applied offset.
    */
   skippedAsProcessed: number;
   applied: number;
@@ -84,6 +84,7 @@ export class ProcessEventsUseCase {
   private readonly watermarks = new Map<number, number>();
 
   private readonly store: FeatureStorePort;
+  private readonly writer: FeatureWriterPort;
   private readonly publisher: PreprocessorPublisher;
   private readonly settings: ProcessingSettings;
   private readonly now: () => number;
@@ -91,6 +92,8 @@ export class ProcessEventsUseCase {
 
   constructor(options: {
     store: FeatureStorePort;
+    /** Applies batches with the owner's user-state cache. */
+    writer: FeatureWriterPort;
     publisher: PreprocessorPublisher;
     settings: ProcessingSettings;
     now?: () => number;
@@ -98,6 +101,7 @@ export class ProcessEventsUseCase {
     opsStats?: OpsStatsRecorder;
   }) {
     this.store = options.store;
+    this.writer = options.writer;
     this.publisher = options.publisher;
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
@@ -107,8 +111,7 @@ export class ProcessEventsUseCase {
   async execute(messages: RawMessage[]): Promise<BatchSummary> {
     const first = messages[0];
     if (first === undefined) return emptySummary();
-    const offsetKey = `${this.settings.groupId}:${first.topic}:${first.partition}`;
-    const fresh = await this.notYetProcessed(messages, offsetKey);
+    const fresh = await this.notYetProcessed(messages);
     const decoded = await this.decodeAll(fresh);
     const dead = decoded.filter((entry) => entry.kind === 'dead');
     const accepted = decoded
@@ -121,10 +124,9 @@ export class ProcessEventsUseCase {
 
     const late = this.countLate(first.partition, accepted);
     const windowStartMs = qualityWindowStart(this.now(), this.settings.quality.windowMs);
-    const outcomes = await this.store.apply(
+    const outcomes = await this.writer.apply(
       this.batchOf({
         accepted,
-        offsetKey,
         messages,
         windowStartMs,
         counts: { total: fresh.length, invalid: dead.length, late },
@@ -161,8 +163,9 @@ export class ProcessEventsUseCase {
   }
 
   /** Drops messages whose effects are already in the store (redelivery after a crash or rebalance). */
-  private async notYetProcessed(messages: RawMessage[], offsetKey: string): Promise<RawMessage[]> {
-    const stored = await this.store.storedOffset(offsetKey);
+  private async notYetProcessed(messages: RawMessage[]): Promise<RawMessage[]> {
+    const { topic, partition } = messages[0]!;
+    const stored = await this.store.storedOffset(topic, partition);
     if (stored === undefined) return messages;
     const storedOffset = BigInt(stored);
     return messages.filter((message) => BigInt(message.offset) > storedOffset);
@@ -205,19 +208,19 @@ export class ProcessEventsUseCase {
 
   private batchOf(input: {
     accepted: Accepted[];
-    offsetKey: string;
     messages: RawMessage[];
     windowStartMs: number;
     counts: { total: number; invalid: number; late: number };
-  }): BatchToApply {
+  }): EventBatch {
+    const last = input.messages[input.messages.length - 1]!;
     return {
-      plans: input.accepted.map((entry) => ({
+      source: `${last.topic}:${last.partition}`,
+      events: input.accepted.map((entry) => ({
         plan: entry.plan,
-        offset: entry.message.offset,
+        offset: BigInt(entry.message.offset),
         receivedAtMs: entry.receivedAtMs,
       })),
-      offsetKey: input.offsetKey,
-      lastOffset: input.messages[input.messages.length - 1]!.offset,
+      lastOffset: BigInt(last.offset),
       quality: { windowStartMs: input.windowStartMs, counts: input.counts },
     };
   }

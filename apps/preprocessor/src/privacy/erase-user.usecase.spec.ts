@@ -31,7 +31,6 @@ function resultFor(requestId: string, found = true): ErasureResult {
         entries: found ? 12 : 0,
       },
     ],
-    ambiguousKeysLeft: 0,
   };
 }
 
@@ -67,7 +66,7 @@ function harness(options: { secret?: string; retention?: TopicRetention[] | Erro
   };
   const useCase = new EraseUserUseCase(
     ports,
-    { pseudonymisationSecret: options.secret, dedupeTtlSeconds: 30 * 86_400 },
+    { pseudonymisationSecret: options.secret, userTtlSeconds: 90 * 86_400 },
     () => ERASED_AT - 5,
   );
   return { useCase, calls, erasedKeys, announced, saved };

@@ -36,7 +36,8 @@ export interface ErasurePorts {
 export interface ErasureSettings {
   /** COLLECTOR_PSEUDONYMISATION_SECRET; undefined: every erasure is refused (ids are stored pseudonymised). */
   pseudonymisationSecret: string | undefined;
-  dedupeTtlSeconds: number;
+  /** FEATURE_USER_TTL_SECONDS: how long what the receipt lists of the user's keys can remain. */
+  userTtlSeconds: number;
 }
 
 export class EraseUserUseCase {
@@ -70,7 +71,7 @@ export class EraseUserUseCase {
       result,
       announcement,
       retention,
-      dedupeTtlSeconds: this.settings.dedupeTtlSeconds,
+      userTtlSeconds: this.settings.userTtlSeconds,
     });
     await this.ports.receipts.save(receipt);
     return receipt;

@@ -10,7 +10,7 @@ import type {
   TopicName,
 } from '@recsys/contracts';
 import type { ErasureResult } from '@recsys/feature-store';
-import { privacyKeys } from '@recsys/feature-store';
+import { ERASURE_MARK_TTL_SECONDS, featureKeys, privacyKeys } from '@recsys/feature-store';
 import type { TopicRetention } from '@recsys/kafka';
 
 /** Topics that carry a user's pseudonym or anonymous id, and what of the user each holds. */
@@ -36,7 +36,7 @@ export interface ReceiptInput {
   announcement: ErasureReceiptV1['announcement'];
   /** Undefined when the broker could not be asked. */
   retention: TopicRetention[] | undefined;
-  dedupeTtlSeconds: number;
+  userTtlSeconds: number;
 }
 
 export function erasureReceiptOf(input: ReceiptInput): ErasureReceiptV1 {
@@ -70,7 +70,7 @@ export function erasureReceiptOf(input: ReceiptInput): ErasureReceiptV1 {
     },
     removed: result.removed.map((removal) => ({ store: 'redis' as const, ...removal })),
     announcement: input.announcement,
-    retained: [...topicsRetained(input.retention), ...storesRetained(input.dedupeTtlSeconds)],
+    retained: [...topicsRetained(input.retention), ...storesRetained(input.userTtlSeconds)],
     notes: notesOf(input),
   };
 }
@@ -102,17 +102,17 @@ function untilOf(entry: TopicRetention | undefined): string {
   return `deleted by Kafka retention ${formatDuration(entry.retentionMs)} after it was written${bytes}`;
 }
 
-function storesRetained(dedupeTtlSeconds: number): ErasureRetained[] {
+function storesRetained(userTtlSeconds: number): ErasureRetained[] {
   return [
     {
-      what: 'de-duplication markers of the user’s events (event ids only, nothing of the user)',
-      where: 'redis fs:v1:seen:<eventId>',
-      retentionMs: dedupeTtlSeconds * 1000,
-      until: `expire ${formatDuration(dedupeTtlSeconds * 1000)} after the event was applied`,
+      what: 'the user’s write guard, reset to the erasure time (it makes a preprocessor still holding the user’s state from before the erasure re-read; no event of the user)',
+      where: `redis ${featureKeys.userGuard('<userKey>')}`,
+      retentionMs: ERASURE_MARK_TTL_SECONDS * 1000,
+      until: `expires ${formatDuration(ERASURE_MARK_TTL_SECONDS * 1000)} after the erasure (or, when the user returns, ${formatDuration(userTtlSeconds * 1000)} after their last event)`,
     },
     {
       what: 'item counters, popularity, co-visitation and experiment/offer counters the user’s events added to (aggregates that do not identify the user)',
-      where: 'redis fs:v1:{i:<itemId>}:*, fs:v1:pop*, exp:v1:{e|o:<id>}:c',
+      where: `redis ${featureKeys.root}{i:<itemId>}:*, ${featureKeys.root}{s:<source>}:pop*, exp:v1:{e|o:<id>}:c`,
       retentionMs: null,
       until: 'kept: not personal data',
     },
@@ -143,15 +143,11 @@ function notesOf(input: ReceiptInput): string[] {
     result.tombstone.consentRefused
       ? 'The user had refused personalisation: their later events are not applied until an event states consent again.'
       : 'Events that happened or were received at or before erasedAt are never applied again; later events start a new history (consent and opt-out govern tracking, not erasure).',
-    'No service keeps user data in memory other than the trainer’s window, which drops the user on the announcement; the scorer caches items and models only.',
+    'The preprocessors’ user-state caches and the trainer’s window drop the user on the announcement (a preprocessor still holding the user’s state from before the erasure has its writes refused); the scorer caches items and models only.',
   ];
   if (result.previous !== undefined)
     notes.push(
       `An earlier erasure (${result.previous.requestId}) was found; its tombstone now covers events up to erasedAt.`,
-    );
-  if (result.ambiguousKeysLeft > 0)
-    notes.push(
-      `${result.ambiguousKeysLeft} impression list(s) left to expire within a day: their key could also belong to another user.`,
     );
   if (input.retention === undefined)
     notes.push('The broker’s topic retention could not be read; see the topics’ retention.ms.');

@@ -84,7 +84,7 @@ export function privacyProviders(config: PreprocessorConfig): Provider[] {
           },
           {
             pseudonymisationSecret: config.privacy.pseudonymisationSecret,
-            dedupeTtlSeconds: config.featureStore.dedupeTtlSeconds,
+            userTtlSeconds: config.featureStore.userTtlSeconds,
           },
         ),
     },

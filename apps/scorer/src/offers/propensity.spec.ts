@@ -1,23 +1,12 @@
 import { decodeUserFeatures } from '@recsys/features';
+import { userFeaturesWith } from './propensity.fixtures';
 import { purchasePropensity } from './propensity';
 
 const NOW = Date.parse('2026-11-29T12:00:00.000Z');
 const DAY = 86_400_000;
 
 function userWith(counts: { view: number; cart: number; purchase: number }, lastMs: number) {
-  const profile: Record<string, string> = {
-    first: String(lastMs - 20 * DAY),
-    last: String(lastMs),
-  };
-  for (const [behaviour, count] of Object.entries(counts)) {
-    profile[`n:${behaviour}`] = String(count);
-    profile[`t:${behaviour}`] = String(lastMs);
-    for (const window of ['1h', '24h', '30d']) profile[`d:${behaviour}:${window}`] = String(count);
-  }
-  return decodeUserFeatures(
-    { profile, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
-    NOW,
-  );
+  return userFeaturesWith(counts, lastMs, NOW);
 }
 
 describe('purchasePropensity', () => {

@@ -1,25 +1,24 @@
 /**
  * Erasure of one user from Redis (layout: ../../FORMAT.md, "Privacy (v1)"), in this order:
- *   1. one atomic script writes the tombstone and deletes the user's own keys (profile, affinities,
- *      sequences, shown/clicked, purchased, experiment exposures). From then on every batch the
- *      preprocessor applies skips the user's erased events, in the same script run as the check, so an
+ *   1. one atomic script writes the tombstone, deletes the user's own keys (profile, affinities,
+ *      sequences, shown/clicked, purchased, impressions, experiment exposures) and resets the user's
+ *      guard to the erasure mark. From then on the feature writer skips the user's erased events, and a
+ *      writer still holding the user's state from before finds another mark and re-reads, so an
  *      in-flight batch can neither re-create the keys nor slip in between;
- *   2. the user's short-lived impression lists are found by SCAN and deleted;
- *   3. the user is removed from the experiment and offer data that other keys own (arm and conversion
+ *   2. the user is removed from the experiment and offer data that other keys own (arm and conversion
  *      sets, offer decisions, the user link of served requests), leaving their counters (aggregates).
- * Steps 2 and 3 walk the keyspace (SCAN, 1000 keys a call): an erasure is rare and may take seconds.
+ * Step 2 walks the keyspace (SCAN, 1000 keys a call): an erasure is rare and may take seconds.
  */
 import { AppError, type ErasedDataKind } from '@recsys/contracts';
+import { guardFields } from '@recsys/features';
 import { experimentKeys } from '../experiments/experiment-keys';
 import { featureKeys } from '../keys';
-import { toLuaJson } from '../lua-json';
 import type { RedisConnection } from '../redis-connection';
 import type { ErasureSubjects } from './erasure-subjects';
 import {
-  CHECK_TOMBSTONE_KEY_LUA,
-  ERASE_KEYS_LUA,
-  ERASE_USER_LUA,
-  REMOVE_USER_REFERENCES_LUA,
+  ERASE_USER_KEYS_LUA,
+  REMOVE_USER_REFERENCE_LUA,
+  WRITE_TOMBSTONE_LUA,
 } from './lua/erasure.lua';
 import { privacyKeys } from './privacy-keys';
 
@@ -45,8 +44,6 @@ export interface ErasureResult {
   /** The tombstone found before this erasure (an earlier erasure of the same user). */
   previous?: { requestId: string; erasedAtMs: number };
   removed: Removal[];
-  /** Impression lists left to expire because their key could also belong to another user. */
-  ambiguousKeysLeft: number;
 }
 
 /** The user's own keys, deleted with the tombstone write; `<userKey>` stands for the user's key. */
@@ -58,6 +55,7 @@ const OWN_KEYS: ReadonlyArray<{ kind: ErasedDataKind; key: (userKey: string) => 
   { kind: 'session_items', key: featureKeys.userSessionItems },
   { kind: 'recommendations_shown', key: featureKeys.userShown },
   { kind: 'purchased_items', key: featureKeys.userPurchased },
+  { kind: 'impression_lists', key: featureKeys.userImpressions },
   { kind: 'experiment_exposures', key: experimentKeys.userExposures },
 ];
 
@@ -106,15 +104,21 @@ const REFERENCES: readonly Reference[] = [
 
 /** Experiment keys that can hold a user reference: `{e:…}`, `{o:…}` and `req:` (not `{u:…}`, `seen:`). */
 const REFERENCE_SCAN = `${experimentKeys.root}[{r][eo]*`;
-const SCAN_COUNT = 1_000;
 
-type RawErasure = [string, string, string, string, string, number, number[]];
+/**
+ * How long the erasure mark outlives the erasure: longer than any batch a preprocessor can still be
+ * applying with the user's state read before it (a writer that already flushed the user conflicts on
+ * its applied offset whenever it comes, mark or not). The mark names the user's pseudonym, so it
+ * does not stay: an hour.
+ */
+export const ERASURE_MARK_TTL_SECONDS = 3_600;
+
+type RawTombstone = [string, string, string, string, string, number];
 
 interface ScriptClient {
-  recsysEraseUser(root: string, payload: string): Promise<RawErasure>;
-  recsysEraseKeys(keys: string): Promise<number[]>;
-  recsysRemoveUserReferences(userKey: string, entries: string): Promise<number[]>;
-  recsysCheckTombstoneKey(root: string, fingerprint: string): Promise<string>;
+  recsysWriteTombstone(tombstone: string, requestId: string, stated: string): Promise<RawTombstone>;
+  recsysEraseUserKeys(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
+  recsysRemoveUserReference(key: string, op: string, userKey: string): Promise<number>;
 }
 
 export class ErasureStore {
@@ -122,12 +126,15 @@ export class ErasureStore {
     private readonly redis: RedisConnection,
     readonly subjects: ErasureSubjects,
   ) {
-    const define = (name: string, lua: string) =>
-      redis.client.defineCommand(name, { numberOfKeys: 0, lua });
-    define('recsysEraseUser', ERASE_USER_LUA);
-    define('recsysEraseKeys', ERASE_KEYS_LUA);
-    define('recsysRemoveUserReferences', REMOVE_USER_REFERENCES_LUA);
-    define('recsysCheckTombstoneKey', CHECK_TOMBSTONE_KEY_LUA);
+    redis.client.defineCommand('recsysWriteTombstone', {
+      numberOfKeys: 1,
+      lua: WRITE_TOMBSTONE_LUA,
+    });
+    redis.client.defineCommand('recsysEraseUserKeys', { lua: ERASE_USER_KEYS_LUA });
+    redis.client.defineCommand('recsysRemoveUserReference', {
+      numberOfKeys: 1,
+      lua: REMOVE_USER_REFERENCE_LUA,
+    });
   }
 
   /**
@@ -135,39 +142,67 @@ export class ErasureStore {
    * written with: lookups under another secret would silently find none. Call once at start-up.
    */
   async verifySecret(): Promise<'stored' | 'same' | 'replaced'> {
-    const verdict = await this.script('check tombstone key', (client) =>
-      client.recsysCheckTombstoneKey(this.root(), this.subjects.fingerprint()),
-    );
+    const verdict = await this.checkSecret(this.subjects.fingerprint());
     if (verdict === 'mismatch') {
       throw new AppError(
         'TOMBSTONE_KEY_MISMATCH',
         'PRIVACY_TOMBSTONE_SECRET differs from the secret the stored tombstones were written with',
       );
     }
-    return verdict as 'stored' | 'same' | 'replaced';
+    return verdict;
+  }
+
+  /**
+   * Stores the fingerprint when none is stored (or when no tombstone exists yet, so a development setup
+   * can switch to a real secret). Run at start-up; the two keys live in different slots.
+   */
+  private async checkSecret(
+    fingerprint: string,
+  ): Promise<'stored' | 'same' | 'replaced' | 'mismatch'> {
+    return this.redis.run('check tombstone key', async (client) => {
+      const current = await client.get(privacyKeys.keyCheck());
+      if (current === fingerprint) return 'same';
+      if (current === null) {
+        if ((await client.set(privacyKeys.keyCheck(), fingerprint, 'NX')) === 'OK') return 'stored';
+        return (await client.get(privacyKeys.keyCheck())) === fingerprint ? 'same' : 'mismatch';
+      }
+      if ((await client.zcard(privacyKeys.erasedIndex())) > 0) return 'mismatch';
+      await client.set(privacyKeys.keyCheck(), fingerprint);
+      return 'replaced';
+    });
   }
 
   /** Erases one user (see the file header for the order); `requestId` is recorded in the tombstone. */
   async erase(input: { userKey: string; requestId: string }): Promise<ErasureResult> {
     const { userKey, requestId } = input;
     const subject = this.subjects.subjectOf(userKey);
-    const own = OWN_KEYS.map((entry) => ({ ...entry, full: this.full(entry.key(userKey)) }));
-    const raw = await this.script('erase user', (client) =>
-      client.recsysEraseUser(
-        this.root(),
-        toLuaJson({
-          subject,
-          req: requestId,
-          profile: this.full(featureKeys.userProfile(userKey)),
-          keys: own.map((entry) => entry.full),
-        }),
+    const stated = await this.redis.run('read consent', (client) =>
+      client.hget(featureKeys.userProfile(userKey), 'optout'),
+    );
+    // The tombstone first: from then on the writer skips the user's erased events.
+    const [at, previousAt, previousRequest, first, erasures, refused] = await this.script(
+      'write tombstone',
+      (client) =>
+        client.recsysWriteTombstone(privacyKeys.tombstone(subject), requestId, stated ?? ''),
+    );
+    await this.redis.run('index erasure', (client) =>
+      client.zadd(privacyKeys.erasedIndex(), at, subject),
+    );
+    const own = OWN_KEYS.map((entry) => entry.key(userKey));
+    const guard = featureKeys.userGuard(userKey);
+    const sizes = await this.script('erase user keys', (client) =>
+      client.recsysEraseUserKeys(
+        own.length + 1,
+        guard,
+        ...own,
+        guardFields.erasureMark,
+        at,
+        String(ERASURE_MARK_TTL_SECONDS),
       ),
     );
-    const [at, previousAt, previousRequest, first, erasures, refused, sizes] = raw;
-    const ownRemovals = own.map((entry, index) =>
+    const ownRemovals = OWN_KEYS.map((entry, index) =>
       removal(entry.kind, entry.key('<userKey>'), [sizes[index] ?? -1]),
     );
-    const impressions = await this.eraseImpressionLists(userKey);
     const references = await this.removeReferences(userKey);
     return {
       tombstone: {
@@ -181,8 +216,7 @@ export class ErasureStore {
       ...(previousAt === ''
         ? {}
         : { previous: { requestId: previousRequest, erasedAtMs: Number(previousAt) } }),
-      removed: [...ownRemovals, impressions.removal, ...references],
-      ambiguousKeysLeft: impressions.ambiguous,
+      removed: [...ownRemovals, ...references],
     };
   }
 
@@ -247,76 +281,23 @@ export class ErasureStore {
     return this.redis.run('count tombstones', (client) => client.zcard(privacyKeys.erasedIndex()));
   }
 
-  /** `imp:<requestId>` lists; one whose request id holds `}` could be another user's: left to expire. */
-  private async eraseImpressionLists(
-    userKey: string,
-  ): Promise<{ removal: Removal; ambiguous: number }> {
-    const stem = featureKeys.userImpression(userKey, '');
-    const sizes: number[] = [];
-    let ambiguous = 0;
-    await this.scanPages(`${globEscape(stem)}*`, async (keys) => {
-      const exact = keys.filter((key) => !key.slice(stem.length).includes('}'));
-      ambiguous += keys.length - exact.length;
-      if (exact.length === 0) return;
-      const full = toLuaJson(exact.map((key) => this.full(key)));
-      sizes.push(
-        ...(await this.script('erase impressions', (client) => client.recsysEraseKeys(full))),
-      );
-    });
-    const pattern = featureKeys.userImpression('<userKey>', '<requestId>');
-    return { removal: removal('impression_lists', pattern, sizes), ambiguous };
-  }
-
   private async removeReferences(userKey: string): Promise<Removal[]> {
-    const removed = new Map<Reference, { keys: number }>(
-      REFERENCES.map((ref) => [ref, { keys: 0 }]),
-    );
-    await this.scanPages(REFERENCE_SCAN, async (keys) => {
-      const entries = keys.flatMap((key) => {
-        const reference = REFERENCES.find((candidate) => candidate.match.test(key));
-        return reference === undefined ? [] : [{ reference, key }];
-      });
-      if (entries.length === 0) return;
-      const payload = toLuaJson(
-        entries.map(({ reference, key }) => [reference.op, this.full(key)]),
+    const removed = new Map<Reference, number>(REFERENCES.map((ref) => [ref, 0]));
+    const keys = await this.redis.scanKeys(REFERENCE_SCAN);
+    for (const key of keys) {
+      const reference = REFERENCES.find((candidate) => candidate.match.test(key));
+      if (reference === undefined) continue;
+      const done = await this.script('remove user reference', (client) =>
+        client.recsysRemoveUserReference(key, reference.op, userKey),
       );
-      const done = await this.script('remove user references', (client) =>
-        client.recsysRemoveUserReferences(userKey, payload),
-      );
-      entries.forEach(({ reference }, index) => {
-        removed.get(reference)!.keys += done[index] === 1 ? 1 : 0;
-      });
-    });
+      if (done === 1) removed.set(reference, removed.get(reference)! + 1);
+    }
     return REFERENCES.map((reference) => ({
       kind: reference.kind,
       keyPattern: reference.keyPattern,
-      keys: removed.get(reference)!.keys,
-      entries: removed.get(reference)!.keys,
+      keys: removed.get(reference)!,
+      entries: removed.get(reference)!,
     }));
-  }
-
-  /** SCAN under the connection's prefix, one page at a time (keys without the prefix). */
-  private async scanPages(
-    pattern: string,
-    handle: (keys: string[]) => Promise<void>,
-  ): Promise<void> {
-    const prefix = this.redis.keyPrefix;
-    let cursor = '0';
-    do {
-      const [next, page] = await this.redis.run('scan for user data', (client) =>
-        client.scan(cursor, 'MATCH', `${globEscape(prefix)}${pattern}`, 'COUNT', SCAN_COUNT),
-      );
-      if (page.length > 0) await handle(page.map((key) => key.slice(prefix.length)));
-      cursor = next;
-    } while (cursor !== '0');
-  }
-
-  private root(): string {
-    return this.full(privacyKeys.root);
-  }
-
-  private full(key: string): string {
-    return `${this.redis.keyPrefix}${key}`;
   }
 
   private async script<T>(

@@ -1,0 +1,277 @@
+/**
+ * Applies batches of one source partition's events to the feature store: users' states come from the
+ * owner's cache (loaded from Redis on a miss), libs/features decides every write, and one flush per batch
+ * writes each slot group once, guarded so that a replay at or below what a group holds changes nothing
+ * (FORMAT.md "Feature store (v2)", "Exactly once"). The shard group, written last, carries the source
+ * offset everything before it covers: where a consumer resumes.
+ */
+import { AppError } from '@recsys/contracts';
+import {
+  FlushWrites,
+  applyEvent,
+  countShard,
+  guardFields,
+  userStateOf,
+  type ApplyContext,
+  type EventOutcome,
+  type EventToApply,
+  type ItemFacts,
+  type SlotGroupWrites,
+  type StoredHash,
+  type UserState,
+} from '@recsys/features';
+import { featureKeys } from '../keys';
+import type { ErasureSubjects } from '../privacy/erasure-subjects';
+import { readItemFacts, readShardOffset, readUserStates } from '../reads';
+import type { RedisConnection } from '../redis-connection';
+import { WriteExecutor, type GuardedGroup } from './write-executor';
+
+/** The owner's in-memory user states (the preprocessor's bounded LRU); a Map works for tools. */
+export interface UserStateCache {
+  get(userKey: string): UserState | undefined;
+  set(userKey: string, state: UserState): void;
+  delete(userKey: string): void;
+}
+
+export interface EventBatch {
+  /** `<topic>:<partition>` of the events. */
+  source: string;
+  events: EventToApply[];
+  /** The batch's last source offset (dead letters and skipped messages included). */
+  lastOffset: bigint;
+  /** Counts of the batch for its data-quality window. */
+  quality?: { windowStartMs: number; counts: { total: number; invalid: number; late: number } };
+}
+
+export interface FeatureWriterSettings {
+  /** Negative items sampled per labelled event without an impression. */
+  negativeSamples: number;
+  /** How long a user's keys live after the user's last event. */
+  userTtlSeconds: number;
+}
+
+/** Most negatives sampled per batch (one read of their hashes; reused across the batch's events). */
+const NEGATIVE_POOL_LIMIT = 256;
+
+export class FeatureWriter {
+  private readonly executor: WriteExecutor;
+  /** Offset each source's shard holds, as this owner last wrote or read it. */
+  private readonly shardOffsets = new Map<string, bigint>();
+
+  private readonly subjects: ErasureSubjects;
+  private readonly settings: FeatureWriterSettings;
+  private readonly cache: UserStateCache;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    options: { subjects: ErasureSubjects; settings: FeatureWriterSettings; cache?: UserStateCache },
+  ) {
+    this.subjects = options.subjects;
+    this.settings = options.settings;
+    this.cache = options.cache ?? new Map();
+    this.executor = new WriteExecutor(redis);
+  }
+
+  /** Applies a batch; one outcome per event, in order. Throws a retriable conflict if a guard moved. */
+  async apply(batch: EventBatch): Promise<EventOutcome[]> {
+    const states = await this.statesOf(batch.events);
+    const shardAppliedOffset = await this.shardOffsetOf(batch.source);
+    const labelled = batch.events.filter((event) => event.plan.snapshot).length;
+    const pool = await this.negativePool(batch.source, labelled);
+    const items = await readItemFacts(this.redis, batch.source, {
+      full: [
+        ...new Set([...batch.events.flatMap((e) => e.plan.items.map((t) => t.itemId)), ...pool]),
+      ],
+      // Co-visitation writes to the session's earlier items too: their guards say what they counted.
+      guardOnly: [...new Set([...states.values()].flatMap((state) => state.sessionItems))],
+    });
+    const writes = new FlushWrites();
+    const context = this.contextOf(batch, { shardAppliedOffset, items, writes, pool });
+    const outcomes = batch.events.map((event) =>
+      applyEvent(states.get(event.plan.userKey)!, event, context),
+    );
+    this.countQuality(batch, context);
+    await this.flush(batch, { states, items, writes, shardAppliedOffset });
+    return outcomes;
+  }
+
+  private contextOf(
+    batch: EventBatch,
+    input: {
+      shardAppliedOffset: bigint;
+      items: Map<string, ItemFacts>;
+      writes: FlushWrites;
+      pool: string[];
+    },
+  ): ApplyContext {
+    let cursor = 0;
+    const { pool, items } = input;
+    return {
+      source: batch.source,
+      shardId: batch.source,
+      shardAppliedOffset: input.shardAppliedOffset,
+      qualityWindowStartMs: batch.quality?.windowStartMs,
+      nowMs: Date.now(),
+      userTtlSeconds: this.settings.userTtlSeconds,
+      items,
+      writes: input.writes,
+      negativesFor: (excluded) => {
+        const chosen: string[] = [];
+        for (
+          let tries = 0;
+          tries < pool.length && chosen.length < this.settings.negativeSamples;
+          tries++
+        ) {
+          const itemId = pool[cursor++ % pool.length]!;
+          if (!excluded.has(itemId) && !chosen.includes(itemId)) chosen.push(itemId);
+        }
+        return chosen;
+      },
+      itemHash: (itemId): StoredHash => items.get(itemId)?.stored ?? {},
+    };
+  }
+
+  private countQuality(batch: EventBatch, context: ApplyContext): void {
+    if (batch.quality === undefined) return;
+    const at = { offset: batch.lastOffset };
+    for (const [field, count] of Object.entries(batch.quality.counts))
+      if (count > 0) countShard(context, at, { field, by: count });
+  }
+
+  /** The batch's users' states: cached, else read (one round trip for every miss). */
+  private async statesOf(events: readonly EventToApply[]): Promise<Map<string, UserState>> {
+    const states = new Map<string, UserState>();
+    const missing: Array<{ userKey: string; subject: string }> = [];
+    for (const { plan } of events) {
+      if (states.has(plan.userKey)) continue;
+      const cached = this.cache.get(plan.userKey);
+      if (cached !== undefined) states.set(plan.userKey, cached);
+      else if (!missing.some((user) => user.userKey === plan.userKey))
+        missing.push({ userKey: plan.userKey, subject: this.subjects.subjectOf(plan.userKey) });
+    }
+    for (const [userKey, stored] of await readUserStates(this.redis, missing)) {
+      const state = userStateOf(userKey, stored);
+      this.cache.set(userKey, state);
+      states.set(userKey, state);
+    }
+    return states;
+  }
+
+  private async shardOffsetOf(source: string): Promise<bigint> {
+    const known = this.shardOffsets.get(source);
+    if (known !== undefined) return known;
+    const stored = await readShardOffset(this.redis, source);
+    this.shardOffsets.set(source, stored);
+    return stored;
+  }
+
+  private async negativePool(source: string, labelled: number): Promise<string[]> {
+    const wanted = Math.min(NEGATIVE_POOL_LIMIT, labelled * this.settings.negativeSamples * 2);
+    if (wanted === 0) return [];
+    const sampled = await this.redis.run('sample negatives', (client) =>
+      client.zrandmember(featureKeys.popularity(source), wanted),
+    );
+    return sampled ?? [];
+  }
+
+  private async flush(
+    batch: EventBatch,
+    input: {
+      states: Map<string, UserState>;
+      items: Map<string, ItemFacts>;
+      writes: FlushWrites;
+      shardAppliedOffset: bigint;
+    },
+  ): Promise<void> {
+    const { writes, states, items } = input;
+    const offset = batch.lastOffset.toString();
+    const field = guardFields.offset(batch.source);
+    const userGroups = [...writes.users.values()].map((group) =>
+      userGuarded(group, {
+        state: states.get(group.id)!,
+        source: batch.source,
+        ttlSeconds: this.settings.userTtlSeconds,
+      }),
+    );
+    const itemGroups = [...writes.items.values()].map((group) => ({
+      group,
+      guard: {
+        checks: [[field, expectedOffset(items.get(group.id)?.appliedOffset ?? -1n)]] as const,
+        sets: [[field, offset]] as const,
+      },
+    }));
+    const refused = await this.executor.executeAll([...userGroups, ...itemGroups]);
+    for (const group of userGroups) {
+      const state = states.get(group.group.id)!;
+      if (refused.includes(group)) this.cache.delete(group.group.id);
+      else state.guard.storedOffsets = { ...state.guard.offsets };
+    }
+    if (refused.length > 0) throw conflict(refused, batch.source);
+    await this.executor.writeTombstoneConsent(writes, (userKey) =>
+      this.subjects.subjectOf(userKey),
+    );
+    await this.flushShard(batch, writes.shard(batch.source), input.shardAppliedOffset);
+  }
+
+  private async flushShard(
+    batch: EventBatch,
+    group: SlotGroupWrites<'shard'>,
+    appliedOffset: bigint,
+  ): Promise<void> {
+    if (batch.lastOffset <= appliedOffset) return;
+    const field = guardFields.offset(batch.source);
+    const guarded: GuardedGroup = {
+      group,
+      guard: {
+        checks: [[field, expectedOffset(appliedOffset)]],
+        sets: [[field, batch.lastOffset.toString()]],
+      },
+    };
+    if (!(await this.executor.execute(guarded))) {
+      this.shardOffsets.delete(batch.source);
+      throw conflict([guarded], batch.source);
+    }
+    this.shardOffsets.set(batch.source, batch.lastOffset);
+    await this.redis.run('register shard', (client) =>
+      client.sadd(featureKeys.shards(), batch.source),
+    );
+  }
+}
+
+function userGuarded(
+  group: SlotGroupWrites,
+  { state, source, ttlSeconds }: { state: UserState; source: string; ttlSeconds: number },
+): GuardedGroup {
+  const field = guardFields.offset(source);
+  return {
+    group,
+    guard: {
+      checks: [
+        [field, state.guard.storedOffsets[source] ?? ''],
+        [guardFields.erasureMark, state.guard.erasureMark],
+      ],
+      sets: [
+        [field, state.guard.offsets[source] ?? ''],
+        [guardFields.recentEvents, state.guard.recentEvents.join(' ')],
+      ],
+      ttlSeconds,
+    },
+  };
+}
+
+function expectedOffset(offset: bigint): string {
+  return offset < 0n ? '' : offset.toString();
+}
+
+/**
+ * Another writer moved a guard since it was read: an erasure, or a previous owner of the partition
+ * still flushing after a rebalance. Retriable: the batch runs again from freshly read state, and the
+ * guards skip what is already applied.
+ */
+function conflict(refused: readonly GuardedGroup[], source: string): AppError {
+  const names = refused.slice(0, 3).map(({ group }) => `${group.kind} ${group.id}`);
+  return new AppError(
+    'FEATURE_WRITE_CONFLICT',
+    `${refused.length} slot group(s) of ${source} changed since read (${names.join(', ')}); retrying from fresh state`,
+  );
+}

@@ -1,0 +1,174 @@
+/**
+ * Executes the compacted writes of a flush (libs/features' `FlushWrites`): one script run per slot group
+ * (a user, an item, a shard), each guarded by a compare-and-set on the group's guard hash, all issued at
+ * once (ioredis auto-pipelining: one round trip per server). Keys come from keys.ts only; the meaning of
+ * every write was decided by libs/features. Works on one Redis and on Redis Cluster alike: a group's keys
+ * share a hash tag.
+ */
+import {
+  type FlushWrites,
+  type KeyName,
+  type KeyWrites,
+  type SlotGroupKind,
+  type SlotGroupWrites,
+} from '@recsys/features';
+import { featureKeys } from '../keys';
+import { privacyKeys } from '../privacy/privacy-keys';
+import type { RedisConnection } from '../redis-connection';
+import { EXECUTE_WRITES_LUA } from './execute-writes.lua';
+
+/** The compare-and-set of one group: guard fields expected (`''` = absent), then fields written. */
+export interface GroupGuard {
+  checks: ReadonlyArray<readonly [field: string, expected: string]>;
+  sets: ReadonlyArray<readonly [field: string, value: string]>;
+  /** The guard's time to live (a user's guard lives as long as the user's keys); none when absent. */
+  ttlSeconds?: number;
+}
+
+export interface GuardedGroup {
+  group: SlotGroupWrites;
+  guard: GroupGuard;
+}
+
+type KeyBuilder<K extends SlotGroupKind> = (id: string, name: KeyName<K>) => string;
+
+const KEY_OF: { [K in SlotGroupKind]: KeyBuilder<K> } = {
+  user: (userKey, { family }) => USER_KEYS[family](userKey),
+  item: (itemId, { family }) =>
+    family === 'item' ? featureKeys.item(itemId) : featureKeys.coVisitation(itemId),
+  shard: (shardId, { family, qualifier = '' }) => {
+    if (family === 'popularity') return featureKeys.popularity(shardId);
+    if (family === 'popularityOfDay') return featureKeys.popularityOfDay(shardId, qualifier);
+    if (family === 'popularityOfCategory')
+      return featureKeys.popularityOfCategory(shardId, qualifier);
+    return featureKeys.qualityWindow(shardId, Number(qualifier));
+  },
+};
+
+const USER_KEYS: Record<KeyName<'user'>['family'], (userKey: string) => string> = {
+  profile: featureKeys.userProfile,
+  categories: featureKeys.userCategories,
+  brands: featureKeys.userBrands,
+  sequence: featureKeys.userSequence,
+  sessionItems: featureKeys.userSessionItems,
+  shown: featureKeys.userShown,
+  purchased: featureKeys.userPurchased,
+  impressions: featureKeys.userImpressions,
+};
+
+const GUARD_OF: Record<SlotGroupKind, (id: string) => string> = {
+  user: featureKeys.userGuard,
+  item: featureKeys.itemGuard,
+  shard: featureKeys.shardGuard,
+};
+
+export function guardKeyOf(group: { kind: SlotGroupKind; id: string }): string {
+  return GUARD_OF[group.kind](group.id);
+}
+
+/** KEYS and ARGV of the executor script for one group (see execute-writes.lua.ts). */
+export function encodeGroup(
+  group: SlotGroupWrites,
+  guard: GroupGuard,
+): { keys: string[]; args: string[] } {
+  const keys = [guardKeyOf(group)];
+  const args: string[] = [String(guard.checks.length)];
+  for (const [field, expected] of guard.checks) args.push(field, expected);
+  args.push(String(guard.sets.length));
+  for (const [field, value] of guard.sets) args.push(field, value);
+  args.push(String(guard.ttlSeconds ?? 0));
+  const keyOf = KEY_OF[group.kind] as KeyBuilder<SlotGroupKind>;
+  for (const { name, writes } of group.keys.values()) {
+    keys.push(keyOf(group.id, name));
+    encodeKey(writes, { key: String(keys.length), refreshTtl: group.refreshTtl }, args);
+  }
+  return { keys, args };
+}
+
+function encodeKey(
+  writes: KeyWrites,
+  { key, refreshTtl }: { key: string; refreshTtl: boolean },
+  args: string[],
+): void {
+  const before = args.length;
+  if (writes.deleteKey) args.push('X', key);
+  encodeHash(writes, key, args);
+  encodeSortedSet(writes, key, args);
+  if (writes.listPush.length > 0) {
+    const oldestFirst = [...writes.listPush].reverse();
+    args.push('L', key, String(writes.keep), String(oldestFirst.length), ...oldestFirst);
+  }
+  // A TTL is set on every key written (a new key must not live forever) and, when the group asks for
+  // it, on its other keys too; an untouched key keeps the TTL it had.
+  const written = args.length > before;
+  if (writes.expireSeconds > 0 && (written || refreshTtl))
+    args.push('E', key, String(writes.expireSeconds));
+}
+
+function encodeHash(writes: KeyWrites, key: string, args: string[]): void {
+  if (writes.deleteFields.size > 0)
+    args.push('D', key, String(writes.deleteFields.size), ...writes.deleteFields);
+  pushPairs(args, { code: 'S', key }, writes.setFields);
+  for (const [field, value] of writes.setFieldsIfAbsent) args.push('N', key, field, value);
+  pushPairs(args, { code: 'F', key }, writes.increments);
+}
+
+function encodeSortedSet(writes: KeyWrites, key: string, args: string[]): void {
+  if (writes.memberScores.size > 0) {
+    args.push('A', key, String(writes.memberScores.size));
+    for (const [member, score] of writes.memberScores) args.push(String(score), member);
+  }
+  pushPairs(args, { code: 'Z', key }, writes.memberIncrements);
+  const written = writes.memberScores.size > 0 || writes.memberIncrements.size > 0;
+  if (written && writes.keep > 0) args.push('T', key, String(writes.keep));
+}
+
+/** `code key n name value…` of a map; nothing when it is empty. */
+function pushPairs(
+  args: string[],
+  op: { code: string; key: string },
+  entries: ReadonlyMap<string, string | number>,
+): void {
+  if (entries.size === 0) return;
+  args.push(op.code, op.key, String(entries.size));
+  for (const [name, value] of entries) args.push(name, String(value));
+}
+
+interface ScriptClient {
+  recsysExecuteWrites(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
+}
+
+export class WriteExecutor {
+  constructor(private readonly redis: RedisConnection) {
+    redis.client.defineCommand('recsysExecuteWrites', { lua: EXECUTE_WRITES_LUA });
+  }
+
+  /** Runs one group's writes; false when its guard did not hold what was expected (nothing written). */
+  async execute({ group, guard }: GuardedGroup): Promise<boolean> {
+    const { keys, args } = encodeGroup(group, guard);
+    const applied = await this.redis.run(`write ${group.kind} ${group.id}`, (client) =>
+      (client as unknown as ScriptClient).recsysExecuteWrites(keys.length, ...keys, ...args),
+    );
+    return applied === 1;
+  }
+
+  /** Runs every group at once; returns the groups whose guard refused their writes. */
+  async executeAll(groups: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
+    const applied = await Promise.all(groups.map((entry) => this.execute(entry)));
+    return groups.filter((_, index) => !applied[index]);
+  }
+
+  /** The refusal of personalisation that erased users' later events stated (tombstone field). */
+  async writeTombstoneConsent(
+    writes: FlushWrites,
+    subjectOf: (userKey: string) => string,
+  ): Promise<void> {
+    await Promise.all(
+      [...writes.tombstoneConsent].map(([userKey, optedOut]) =>
+        this.redis.run('write tombstone consent', (client) =>
+          client.hset(privacyKeys.tombstone(subjectOf(userKey)), 'optout', optedOut ? '1' : '0'),
+        ),
+      ),
+    );
+  }
+}
