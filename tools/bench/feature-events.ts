@@ -73,19 +73,17 @@ export async function preload(
   }
 }
 
-/** The stored offset key of each partition of events.raw.v1 and how many events the topic holds. */
+/** Each partition of events.raw.v1 and how many events the topic holds. */
 export async function preloadedOffsets(
   kafka: KafkaClient,
-): Promise<{ offsetKeys: string[]; total: number }> {
+): Promise<{ partitions: Array<{ topic: string; partition: number }>; total: number }> {
   const admin = kafka.kafka.admin();
   await admin.connect();
   try {
     const topic = kafka.topicName('events.raw.v1');
     const partitions = await admin.fetchTopicOffsets(topic);
     return {
-      offsetKeys: partitions.map(
-        ({ partition }) => `${kafka.config.topicPrefix}.preprocessor:${topic}:${partition}`,
-      ),
+      partitions: partitions.map(({ partition }) => ({ topic, partition })),
       total: partitions.reduce((sum, { high }) => sum + Number(high), 0),
     };
   } finally {
@@ -94,7 +92,12 @@ export async function preloadedOffsets(
 }
 
 /** Events the preprocessor applied so far: its stored offsets + 1, summed over the partitions. */
-export async function appliedSoFar(store: FeatureStore, offsetKeys: string[]): Promise<number> {
-  const stored = await Promise.all(offsetKeys.map((key) => store.storedOffset(key)));
+export async function appliedSoFar(
+  store: FeatureStore,
+  partitions: ReadonlyArray<{ topic: string; partition: number }>,
+): Promise<number> {
+  const stored = await Promise.all(
+    partitions.map(({ topic, partition }) => store.storedOffset(topic, partition)),
+  );
   return stored.reduce((sum, offset) => sum + Number(offset ?? -1) + 1, 0);
 }

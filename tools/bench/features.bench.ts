@@ -6,9 +6,8 @@
  *      measures events/s from its first to its last applied batch (stored offsets in Redis);
  *   2. with the preprocessor caught up, sends events at a fixed rate and measures event produced →
  *      features visible, two ways:
- *      - observed: `--probes` events per second are polled in Redis every 5 ms for their de-duplication
- *        marker (`seen:<eventId>`), which the same atomic Lua script writes with the event's features, so
- *        the marker is visible exactly when the features are;
+ *      - observed: `--probes` events per second, each the first event of its own user, are polled in
+ *        Redis every 5 ms for that user's profile, which appears with the event's features;
  *      - reported: every event's features.updated.v1 notice (`updatedAt`, the preprocessor's clock,
  *        stamped after the write and after the batch's training examples were published, so it trails
  *        the features by that round trip) − the time the bench handed the event to the producer.
@@ -68,12 +67,12 @@ interface ThroughputCost {
  */
 async function measureThroughput(
   store: FeatureStore,
-  preloaded: { offsetKeys: string[]; total: number },
+  preloaded: Awaited<ReturnType<typeof preloadedOffsets>>,
   meters: { redis: RedisConnection; pid: number; memoryBefore: number },
 ): Promise<ThroughputCost> {
   const read = async (): Promise<CostReading> => ({
     atMs: Date.now(),
-    units: await appliedSoFar(store, preloaded.offsetKeys),
+    units: await appliedSoFar(store, preloaded.partitions),
     processCpuMicros: processCpuMicros(meters.pid),
     redisCpuMicros: await redisCpuMicros(meters.redis),
   });
@@ -98,8 +97,8 @@ async function measureThroughput(
 }
 
 /**
- * Polls the probes' de-duplication markers (one pipelined EXISTS per outstanding probe every 5 ms) and
- * records produced → visible for each.
+ * Polls the probes (each the first event of its own user: one EXISTS of the user's profile per
+ * outstanding probe every 5 ms) and records produced → visible for each.
  */
 class MarkerProbe {
   private readonly outstanding = new Map<string, number>();
@@ -109,8 +108,8 @@ class MarkerProbe {
 
   constructor(private readonly redis: RedisConnection) {}
 
-  watch(eventId: string, producedAtMs: number): void {
-    this.outstanding.set(eventId, producedAtMs);
+  watch(userKey: string, producedAtMs: number): void {
+    this.outstanding.set(userKey, producedAtMs);
   }
 
   get pending(): number {
@@ -131,12 +130,12 @@ class MarkerProbe {
     while (this.running) {
       const ids = [...this.outstanding.keys()];
       if (ids.length > 0) {
-        const pipeline = this.redis.client.pipeline();
-        for (const id of ids) pipeline.exists(featureKeys.seen(id));
-        const replies = (await pipeline.exec()) ?? [];
+        const replies = await Promise.all(
+          ids.map((id) => this.redis.client.exists(featureKeys.userProfile(id))),
+        );
         const now = Date.now();
         ids.forEach((id, index) => {
-          if (replies[index]?.[1] !== 1) return;
+          if (replies[index] !== 1) return;
           this.latencies.push(now - this.outstanding.get(id)!);
           this.outstanding.delete(id);
         });
@@ -181,12 +180,16 @@ async function sendAtRate(options: FreshnessOptions, probe: MarkerProbe): Promis
   const started = Date.now();
   for (let sent = 0; sent < total; sent += perTick) {
     const now = Date.now();
-    const events = Array.from({ length: perTick }, (_, index) => ({
-      ...syntheticEvent(sent + index, now),
-      eventId: `fresh-${now}-${sent + index}`,
-    }));
-    events.forEach((event, index) => {
-      if ((sent + index) % probeEvery === 0) probe.watch(event.eventId, now);
+    const events = Array.from({ length: perTick }, (_, index) => {
+      const event = {
+        ...syntheticEvent(sent + index, now),
+        eventId: `fresh-${now}-${sent + index}`,
+      };
+      if ((sent + index) % probeEvery !== 0) return event;
+      // A probe is its user's first event: its profile appearing is the event becoming visible.
+      const probed = { ...event, userId: `probe-${event.eventId}` };
+      probe.watch(probed.userId, now);
+      return probed;
     });
     await options.publisher.publish('events.raw.v1', events.map(toMessage));
     // Ticks are scheduled from the start, so a slow publish does not lower the offered rate.

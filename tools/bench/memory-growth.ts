@@ -30,8 +30,8 @@ export async function measureMemoryGrowth(options: {
   population: Population;
 }): Promise<MemoryGrowth> {
   const before = await preloadedOffsets(options.kafka);
-  const startFrom = await appliedSoFar(options.store, before.offsetKeys);
-  const applied = async () => (await appliedSoFar(options.store, before.offsetKeys)) - startFrom;
+  const startFrom = await appliedSoFar(options.store, before.partitions);
+  const applied = async () => (await appliedSoFar(options.store, before.partitions)) - startFrom;
   // The preprocessor applies while the preload goes on; memory is read at the two marks it passes.
   const loading = preload(options.publisher, options.events, options.population);
   const memoryOnceApplied = (count: number) =>

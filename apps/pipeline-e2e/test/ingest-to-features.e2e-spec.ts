@@ -165,9 +165,7 @@ describe('collector → Kafka → preprocessor → Redis, end to end', () => {
       const topic = physicalTopicName('events.raw.v1', namespace.topicPrefix);
       const ends = await admin.fetchTopicOffsets(topic);
       for (const { partition, high } of ends) {
-        const stored = await store.storedOffset(
-          `${namespace.topicPrefix}.preprocessor:${topic}:${partition}`,
-        );
+        const stored = await store.storedOffset(topic, partition);
         if (Number(high) > 0 && Number(stored ?? -1) + 1 < Number(high)) return false;
       }
       return true;

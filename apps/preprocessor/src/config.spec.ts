@@ -18,10 +18,9 @@ describe('loadPreprocessorConfig', () => {
     ).toBe('pp');
   });
 
-  it('refuses a Redis Cluster with a clear error until its apply script is slot-safe', () => {
-    expect(() =>
-      loadPreprocessorConfig({ ...minimal, REDIS_CLUSTER_NODES: 'redis-0:6379' }),
-    ).toThrow(/REDIS_CLUSTER_NODES: the preprocessor does not run on a Redis Cluster yet/);
+  it('runs on a Redis Cluster (every write of the feature store touches one slot)', () => {
+    const config = loadPreprocessorConfig({ ...minimal, REDIS_CLUSTER_NODES: 'redis-0:6379' });
+    expect(config.redis.clusterNodes).toEqual([{ host: 'redis-0', port: 6379 }]);
   });
 
   it('defaults the accepted event age to 30 days and the user-state cache to 100k users', () => {

@@ -12,7 +12,6 @@ import {
   logEnvShape,
   parseConfig,
   redisConfigFrom,
-  refuseRedisCluster,
   REPORTED_WITH_OTHER_ISSUES,
   requireRedisTarget,
   redisEnvShape,
@@ -106,7 +105,6 @@ const preprocessorEnvSchema = z
   })
   .superRefine(requireSaslCredentials)
   .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
-  .superRefine(refuseRedisCluster('preprocessor'))
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, PREPROCESSOR_SERVICE_NAME),
     redis: redisConfigFrom(env),

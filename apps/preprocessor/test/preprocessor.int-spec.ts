@@ -44,11 +44,25 @@ function view(eventId: string, itemId: string, atMs: number): StorefrontEvent {
   };
 }
 
-describe('preprocessor on a real broker and Redis', () => {
-  const environment = integrationEnvironment();
+const environment = integrationEnvironment();
+
+/** The service's Redis settings for each target: one Redis, and the three-primary Redis Cluster. */
+const targets = [
+  { name: 'Redis', redis: {} },
+  {
+    name: 'Redis Cluster',
+    redis: {
+      REDIS_URL: `redis://${environment.redisClusterNodes!.split(',')[0]!}`,
+      REDIS_CLUSTER_NODES: environment.redisClusterNodes!,
+    },
+  },
+];
+
+describe.each(targets)('preprocessor on a real broker and $name', (target) => {
   const namespace = testNamespace('preprocessor');
   const env = {
     ...serviceEnv(environment, namespace),
+    ...target.redis,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     LOG_LEVEL: 'warn',
@@ -111,7 +125,8 @@ describe('preprocessor on a real broker and Redis', () => {
     const records = await readTopic({
       brokers: environment.kafkaBrokers,
       topic: physicalTopicName('training.examples.v1', namespace.topicPrefix),
-      count: 4,
+      // Three labelled events, each a positive and one negative (FEATURE_NEGATIVE_SAMPLES=1).
+      count: 6,
     });
     const examples = records.map((record) => record.json as TrainingExampleV1);
     const cart = examples.find((example) => example.outcome === 'add_to_cart')!;

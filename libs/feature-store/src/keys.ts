@@ -90,14 +90,14 @@ export const privacyKeys = {
   keyCheck: () => `${PRIVACY_ROOT}key`,
 } as const;
 
-export const OPS_STATS_FORMAT_VERSION = 1;
+export const OPS_STATS_FORMAT_VERSION = 2;
 
 const OPS_ROOT = `ops:v${OPS_STATS_FORMAT_VERSION}:`;
 
-/** FORMAT.md, "Ops stats (v1)". */
+/** FORMAT.md, "Ops stats (v2)": one slot (`{pp}`), so an update is one transaction on Redis Cluster too. */
 export const opsStatsKeys = {
-  preprocessorInstances: () => `${OPS_ROOT}pp:instances`,
-  preprocessor: (instance: string) => `${OPS_ROOT}pp:i:${instance}`,
+  preprocessorInstances: () => `${OPS_ROOT}{pp}:instances`,
+  preprocessor: (instance: string) => `${OPS_ROOT}{pp}:i:${instance}`,
 } as const;
 
 export const MODEL_REGISTRY_FORMAT_VERSION = 1;

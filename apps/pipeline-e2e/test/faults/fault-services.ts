@@ -90,7 +90,6 @@ export async function openStoreReader(target: FaultTarget): Promise<StoreReader>
       featureStoreProgress({
         kafka,
         store,
-        groupId: preprocessorGroupId(target.namespace),
         topic: 'events.raw.v1',
       }),
     close: () => redis.disconnect(),

@@ -1,12 +1,12 @@
 /**
  * Deterministic storefront traffic for fault tests, and the check that every accepted event is counted
  * exactly once: what a ledger of accepted events implies (per user and per item: views, carts,
- * purchases; one de-duplication marker per event) against what the feature store holds. A lost event
+ * purchases; the popularity they add, over every shard) against what the feature store holds. A lost event
  * makes a stored count lower, an event counted twice makes one higher; either is a difference.
  */
 import type { StorefrontEvent } from '@recsys/contracts';
 import { featureKeys, type RedisConnection } from '@recsys/feature-store';
-import { pseudonymiseUserId } from '@recsys/features';
+import { popularityWeights, pseudonymiseUserId } from '@recsys/features';
 
 export const COUNTED_BEHAVIOURS = ['view', 'cart', 'purchase'] as const;
 export type CountedBehaviour = (typeof COUNTED_BEHAVIOURS)[number];
@@ -62,8 +62,8 @@ const BEHAVIOUR_OF: Partial<Record<StorefrontEvent['eventType'], CountedBehaviou
 export interface FeatureCounts {
   users: Map<string, BehaviourCounts>;
   items: Map<string, BehaviourCounts>;
-  /** De-duplication markers (expected: one per accepted event). */
-  markers: number;
+  /** Popularity of the counted items, summed over every shard (weights: libs/features). */
+  popularity: number;
 }
 
 const zero = (): BehaviourCounts => ({ view: 0, cart: 0, purchase: 0 });
@@ -78,9 +78,8 @@ function itemIdsOf(event: StorefrontEvent): string[] {
 export function expectedCounts(events: Iterable<StorefrontEvent>, secret: string): FeatureCounts {
   const users = new Map<string, BehaviourCounts>();
   const items = new Map<string, BehaviourCounts>();
-  let markers = 0;
+  let popularity = 0;
   for (const event of events) {
-    markers += 1;
     const behaviour = BEHAVIOUR_OF[event.eventType];
     if (behaviour === undefined || event.userId === undefined) continue;
     const userKey = pseudonymiseUserId(secret, event.userId);
@@ -91,9 +90,10 @@ export function expectedCounts(events: Iterable<StorefrontEvent>, secret: string
       const item = items.get(itemId) ?? zero();
       item[behaviour] += 1;
       items.set(itemId, item);
+      popularity += popularityWeights[behaviour];
     }
   }
-  return { users, items, markers };
+  return { users, items, popularity };
 }
 
 const COUNT_FIELDS = COUNTED_BEHAVIOURS.map((behaviour) => `n:${behaviour}`);
@@ -119,7 +119,7 @@ async function readCounts(
   return counts;
 }
 
-/** The stored counts of the users and items `expected` names, and every marker under the prefix. */
+/** The stored counts of the users and items `expected` names, and their popularity over the shards. */
 export async function storedCounts(
   redis: RedisConnection,
   expected: FeatureCounts,
@@ -128,12 +128,28 @@ export async function storedCounts(
     [...expected.users.keys()].map((id) => [id, featureKeys.userProfile(id)]),
   );
   const itemKeys = new Map([...expected.items.keys()].map((id) => [id, featureKeys.item(id)]));
-  const [users, items, markers] = await Promise.all([
+  const [users, items, popularity] = await Promise.all([
     readCounts(redis, userKeys),
     readCounts(redis, itemKeys),
-    redis.scanKeys(featureKeys.seen('*')),
+    storedPopularity(redis, new Set(expected.items.keys())),
   ]);
-  return { users, items, markers: markers.length };
+  return { users, items, popularity };
+}
+
+async function storedPopularity(redis: RedisConnection, itemIds: Set<string>): Promise<number> {
+  const shards = await redis.run('read shards', (client) => client.smembers(featureKeys.shards()));
+  const lists = await Promise.all(
+    shards.map((shardId) =>
+      redis.run('read popularity', (client) =>
+        client.zrange(featureKeys.popularity(shardId), 0, -1, 'WITHSCORES'),
+      ),
+    ),
+  );
+  let total = 0;
+  for (const flat of lists)
+    for (let index = 0; index + 1 < flat.length; index += 2)
+      if (itemIds.has(flat[index]!)) total += Number(flat[index + 1]);
+  return total;
 }
 
 export interface CountDifferences {
@@ -141,7 +157,7 @@ export interface CountDifferences {
   lost: number;
   /** Behaviour counts above the ledger's, summed over users. */
   doubled: number;
-  /** Up to 20 readable differences (users, items, markers). */
+  /** Up to 20 readable differences (users, items, popularity). */
   examples: string[];
 }
 
@@ -164,7 +180,7 @@ export function compareCounts(expected: FeatureCounts, stored: FeatureCounts): C
   };
   compare('user', expected.users);
   compare('item', expected.items);
-  if (expected.markers !== stored.markers)
-    note(`de-duplication markers: ledger ${expected.markers}, stored ${stored.markers}`);
+  if (expected.popularity !== stored.popularity)
+    note(`popularity over the shards: ledger ${expected.popularity}, stored ${stored.popularity}`);
   return result;
 }

@@ -15,7 +15,6 @@ export interface StoreProgress {
 export async function featureStoreProgress(options: {
   kafka: KafkaClient;
   store: FeatureStore;
-  groupId: string;
   topic: TopicName;
 }): Promise<StoreProgress> {
   const topic = options.kafka.topicName(options.topic);
@@ -25,7 +24,7 @@ export async function featureStoreProgress(options: {
     const ends = await admin.fetchTopicOffsets(topic);
     const progress: StoreProgress = { applied: 0, lag: 0 };
     for (const { partition, high } of ends) {
-      const stored = await options.store.storedOffset(`${options.groupId}:${topic}:${partition}`);
+      const stored = await options.store.storedOffset(topic, partition);
       const applied = Number(stored ?? -1) + 1;
       progress.applied += applied;
       progress.lag += Math.max(0, Number(high) - applied);

@@ -77,7 +77,7 @@ export class FeatureWriter {
     const states = await this.statesOf(batch.events);
     const shardAppliedOffset = await this.shardOffsetOf(batch.source);
     const labelled = batch.events.filter((event) => event.plan.snapshot).length;
-    const pool = await this.negativePool(batch.source, labelled);
+    const pool = await this.negativePool(batch, labelled);
     const items = await readItemFacts(this.redis, batch.source, {
       full: [
         ...new Set([...batch.events.flatMap((e) => e.plan.items.map((t) => t.itemId)), ...pool]),
@@ -165,13 +165,22 @@ export class FeatureWriter {
     return stored;
   }
 
-  private async negativePool(source: string, labelled: number): Promise<string[]> {
+  /**
+   * Items to draw negatives from: sampled from what the source's shard counted so far, topped up with
+   * the batch's own items while the shard is young (a first batch still gets negatives).
+   */
+  private async negativePool(batch: EventBatch, labelled: number): Promise<string[]> {
     const wanted = Math.min(NEGATIVE_POOL_LIMIT, labelled * this.settings.negativeSamples * 2);
     if (wanted === 0) return [];
     const sampled = await this.redis.run('sample negatives', (client) =>
-      client.zrandmember(featureKeys.popularity(source), wanted),
+      client.zrandmember(featureKeys.popularity(batch.source), wanted),
     );
-    return sampled ?? [];
+    const pool = new Set(sampled ?? []);
+    for (const event of batch.events) {
+      if (pool.size >= wanted) break;
+      for (const touch of event.plan.items) pool.add(touch.itemId);
+    }
+    return [...pool];
   }
 
   private async flush(
