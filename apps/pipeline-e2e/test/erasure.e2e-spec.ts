@@ -15,7 +15,13 @@ import {
   type StorefrontEvent,
 } from '@recsys/contracts';
 import { generateStorefront, replayRecords } from '@recsys/datasets';
-import { ErasureSubjects, FeatureStore, RedisConnection, privacyKeys } from '@recsys/feature-store';
+import {
+  ErasureStore,
+  ErasureSubjects,
+  FeatureStore,
+  RedisConnection,
+  privacyKeys,
+} from '@recsys/feature-store';
 import { pseudonymiseUserId } from '@recsys/features';
 import { KafkaClient } from '@recsys/kafka';
 import {
@@ -158,8 +164,7 @@ describe('erasure of one shopper, end to end', () => {
     return body;
   }
 
-  const keysOf = async (userKey: string) =>
-    (await redis.scanKeys('*')).filter((key) => key.includes(userKey));
+  const keysOf = (userKey: string) => new ErasureStore(redis, store.subjects).keysLeftOf(userKey);
 
   interface SubjectInWindow {
     windowExamples: number;

@@ -14,13 +14,13 @@ import {
   type UserErasedV1,
 } from '@recsys/contracts';
 import {
+  ErasureStore,
   ErasureSubjects,
   FeatureStore,
   RedisConnection,
-  featureKeys,
   privacyKeys,
 } from '@recsys/feature-store';
-import { guardFields, pseudonymiseUserId } from '@recsys/features';
+import { pseudonymiseUserId } from '@recsys/features';
 import { KafkaClient, KafkaPublisher } from '@recsys/kafka';
 import { createHttpApp } from '@recsys/platform';
 import {
@@ -86,14 +86,7 @@ describe('erasure through the preprocessor’s API on a real broker and Redis', 
 
   const topic = (name: Parameters<typeof physicalTopicName>[0]) =>
     physicalTopicName(name, namespace.topicPrefix);
-  /** The user's keys, but the erasure mark (the guard reset to the erasure time; it expires in an hour). */
-  const keysOf = async (userKey: string) => {
-    const keys = (await redis.scanKeys('*')).filter((key) => key.includes(userKey));
-    const guard = featureKeys.userGuard(userKey);
-    const mark = keys.includes(guard) ? await redis.client.hgetall(guard) : {};
-    const onlyMark = Object.keys(mark).join() === guardFields.erasureMark;
-    return keys.filter((key) => !(key === guard && onlyMark));
-  };
+  const keysOf = (userKey: string) => new ErasureStore(redis, store.subjects).keysLeftOf(userKey);
   const viewsOf = async (userKey: string) =>
     Number((await store.readUser(userKey)).profile['n:view'] ?? 0);
 

@@ -30,9 +30,9 @@ export interface ShownCount {
 
 /** Depths of the global lists read in one go. */
 export interface ListsQuery {
-  /** All-time popularity (`fs:v1:pop`, ZREVRANGE 0 n-1 WITHSCORES). */
+  /** All-time popularity (`fs:v2:{s:<source>}:pop`, merged over the shards). */
   readonly popular: number;
-  /** Popularity of the UTC day containing `dayMs` (`fs:v1:pop:d:<yyyymmdd>`). */
+  /** Popularity of the UTC day containing `dayMs` (`fs:v2:{s:<source>}:pop:d:<yyyymmdd>`, merged). */
   readonly today: { readonly limit: number; readonly dayMs: number };
   /** Newest catalogue items, newest first; the weight is the first-seen time in ms. */
   readonly newest: number;
@@ -54,7 +54,7 @@ export interface RecommendationReader {
   /** Global popularity (all time and today) and the newest items, in one pipeline. */
   readLists(query: ListsQuery): Promise<CandidateLists>;
   /**
-   * Strongest co-visitation neighbours (`fs:v1:{i:<id>}:cv`) of each item, at most `perItem` each,
+   * Strongest co-visitation neighbours (`fs:v2:{i:<id>}:cv`) of each item, at most `perItem` each,
    * strongest first. Every requested id is a key of the result (an empty list when it has none).
    */
   readNeighbours(
@@ -62,7 +62,7 @@ export interface RecommendationReader {
     perItem: number,
   ): Promise<ReadonlyMap<string, readonly ScoredItem[]>>;
   /**
-   * Optional: the most popular items of each full category path (`fs:v1:pop:c:<path>`, exact path),
+   * Optional: the most popular items of each full category path (`fs:v2:{s:<source>}:pop:c:<path>`, merged; exact path),
    * at most `perCategory` each, strongest first; every requested path is a key of the result. Without
    * it the category sources are derived from the all-time popular list alone (see category-sources.ts).
    */

@@ -27,14 +27,14 @@ const receipt: ErasureReceiptV1 = {
     {
       store: 'redis',
       kind: 'user_profile',
-      keyPattern: 'fs:v1:{u:<userKey>}:p',
+      keyPattern: 'fs:v2:{u:<userKey>}:p',
       keys: 1,
       entries: 23,
     },
     {
       store: 'redis',
       kind: 'recent_items',
-      keyPattern: 'fs:v1:{u:<userKey>}:q',
+      keyPattern: 'fs:v2:{u:<userKey>}:q',
       keys: 1,
       entries: 17,
     },
@@ -141,7 +141,7 @@ describe('recsys users', () => {
       },
     ]);
     expect(cli.stdout()).toContain(`erasure ${REQUEST_ID}`);
-    expect(cli.stdout()).toMatch(/user_profile\s+1\s+23\s+fs:v1:\{u:<userKey>\}:p/);
+    expect(cli.stdout()).toMatch(/user_profile\s+1\s+23\s+fs:v2:\{u:<userKey>\}:p/);
     expect(cli.stdout()).toMatch(/announced on privacy.erasures.v1 partition 0 offset 3/);
     expect(cli.stdout()).toMatch(
       /not removed:\n {2}- the user's raw events\n {4}kafka topic events.raw.v1: deleted by Kafka retention 7 days/,

@@ -26,7 +26,7 @@ function resultFor(requestId: string, found = true): ErasureResult {
     removed: [
       {
         kind: 'user_profile',
-        keyPattern: 'fs:v1:{u:<userKey>}:p',
+        keyPattern: 'fs:v2:{u:<userKey>}:p',
         keys: found ? 1 : 0,
         entries: found ? 12 : 0,
       },

@@ -220,6 +220,19 @@ export class ErasureStore {
     };
   }
 
+  /**
+   * Every key whose name holds the user key, but the erasure mark (the guard reset to the erasure time
+   * alone, which expires within the hour): what an erasure left of the user (empty after one).
+   */
+  async keysLeftOf(userKey: string): Promise<string[]> {
+    const keys = await this.redis.scanKeys(`*${globEscape(userKey)}*`);
+    const guard = featureKeys.userGuard(userKey);
+    if (!keys.includes(guard)) return keys;
+    const fields = await this.redis.run('read guard', (client) => client.hkeys(guard));
+    const onlyMark = fields.length === 1 && fields[0] === guardFields.erasureMark;
+    return onlyMark ? keys.filter((key) => key !== guard) : keys;
+  }
+
   async tombstoneOf(subject: string): Promise<Tombstone | undefined> {
     const [at, requestId, first, erasures, optout] = await this.redis.run(
       'read tombstone',
