@@ -222,6 +222,26 @@ describe.each(targets)('preprocessor on a real broker and $name', (target) => {
     );
   });
 
+  it('resumes after what the store holds, not the committed offset: writes Redis lost are replayed', async () => {
+    const before = decodeUserFeatures(await store.readUser('u_alice'), NOW);
+    expect(before.counts.view).toBeGreaterThan(0);
+    await app.close();
+    // Redis comes back without the writes (here all of them; an AOF without its last second loses a tail).
+    await store.deleteAll();
+    app = await createHttpApp(preprocessorService, config);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    await waitFor(
+      async () =>
+        decodeUserFeatures(await store.readUser('u_alice'), NOW).counts.view === before.counts.view
+          ? true
+          : undefined,
+      { description: 'the events replayed from Kafka', timeoutMs: 60_000 },
+    );
+    const after = decodeUserFeatures(await store.readUser('u_alice'), NOW);
+    expect(after.counts).toEqual(before.counts);
+    expect(after.sequence).toEqual(before.sequence);
+  });
+
   it('keeps catalogue items from catalog.items.v1, newest version winning', async () => {
     const item = {
       itemId: 'sku-9',

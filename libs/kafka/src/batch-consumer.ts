@@ -3,6 +3,11 @@
  * raw messages of one partition and decides per message (including dead-lettering poison ones); offsets
  * are resolved and committed only after the handler finished.
  *
+ * Resume position: with `resumeAfter`, each assigned partition resumes after the offset the handler's
+ * own store says is applied (the beginning when it holds none), not at the group's committed offset,
+ * and no batch of that partition is handled before the position is settled. So a store that lost its
+ * last writes (Redis restarted from an AOF without its last second) is replayed, not skipped.
+ *
  * Error policy, same spirit as KafkaTopicConsumer: a retriable error retries the chunk with backoff and,
  * if it persists, is rethrown so nothing is committed (an outage blocks; nothing is lost). Any other error
  * re-runs the chunk one message at a time, so the one message that fails is dead-lettered and the rest of
@@ -46,6 +51,11 @@ export interface BatchConsumerOptions {
   retryBackoffMs?: number;
   /** @default 3 */
   partitionsConsumedConcurrently?: number;
+  /**
+   * The offset of a partition whose effects the handler's store holds (undefined: none, resume from the
+   * beginning). Without it the consumer resumes at the group's committed offset.
+   */
+  resumeAfter?: (topic: string, partition: number) => Promise<bigint | undefined>;
   /** @default true */
   fromBeginning?: boolean;
   /**
@@ -59,6 +69,8 @@ const MAX_BACKOFF_MS = 5_000;
 
 export class KafkaBatchConsumer {
   private readonly consumer: Consumer;
+  /** Per `<topic>:<partition>` assigned at the last join: settles once its resume position is set. */
+  private readonly resumed = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: KafkaClient,
@@ -81,6 +93,11 @@ export class KafkaBatchConsumer {
       topic: this.options.topic,
       fromBeginning: this.options.fromBeginning ?? true,
     });
+    if (this.options.resumeAfter !== undefined) {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+        this.resumeAssigned(payload.memberAssignment),
+      );
+    }
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
@@ -94,7 +111,36 @@ export class KafkaBatchConsumer {
     await this.consumer.disconnect();
   }
 
+  /** Registers, synchronously, the resume of every partition just assigned (batches wait for it). */
+  private resumeAssigned(assignment: Record<string, number[]>): void {
+    this.resumed.clear();
+    for (const [topic, partitions] of Object.entries(assignment))
+      for (const partition of partitions)
+        this.resumed.set(`${topic}:${partition}`, this.resume(topic, partition));
+  }
+
+  private async resume(topic: string, partition: number): Promise<void> {
+    const stored = await this.options.resumeAfter!(topic, partition);
+    const offset = stored === undefined ? await this.earliestOffset(topic, partition) : stored + 1n;
+    this.consumer.seek({ topic, partition, offset: offset.toString() });
+  }
+
+  private async earliestOffset(topic: string, partition: number): Promise<bigint> {
+    const admin = this.client.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return BigInt(offsets.find((entry) => entry.partition === partition)?.low ?? '0');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition } = payload.batch;
+    // A batch fetched before the partition's resume position was set is stale once it is: skip it.
+    await this.resumed.get(`${topic}:${partition}`);
+    if (payload.isStale()) return;
     const size = this.options.maxBatchSize ?? 500;
     const messages = rawMessagesOf(payload.batch);
     for (let start = 0; start < messages.length; start += size) {

@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { FeatureStore } from '@recsys/feature-store';
 import { KafkaBatchConsumer, KafkaClient, KafkaPublisher } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
 import { PREPROCESSOR_SERVICE_NAME, type PreprocessorConfig } from '../config';
@@ -24,6 +25,7 @@ export class EventsConsumer implements OnApplicationBootstrap, OnApplicationShut
     publisher: KafkaPublisher,
     useCase: ProcessEventsUseCase,
     metrics: PreprocessorMetrics,
+    store: FeatureStore,
   ) {
     this.consumer = new KafkaBatchConsumer(client, {
       topic: 'events.raw.v1',
@@ -33,6 +35,11 @@ export class EventsConsumer implements OnApplicationBootstrap, OnApplicationShut
       maxBatchSize: config.consumer.batchSize,
       partitionsConsumedConcurrently: config.consumer.partitionConcurrency,
       sessionTimeoutMs: config.consumer.sessionTimeoutMs,
+      // Resume after what the feature store holds, not the committed offset: writes Redis lost are replayed.
+      resumeAfter: async (topic, partition) => {
+        const stored = await store.storedOffset(topic, partition);
+        return stored === undefined ? undefined : BigInt(stored);
+      },
       handleBatch: async (messages) =>
         metrics.recordBatch(await metrics.timeBatch(() => useCase.execute(messages))),
     });
