@@ -4,7 +4,6 @@
  */
 import {
   guardFields,
-  type ItemFacts,
   type StoredHash,
   type StoredUser,
   type StoredUserState,
@@ -108,32 +107,6 @@ async function readUserState(
           : { erasedAtMs: Number(erasedAt), optedOut: optout === '1' },
     };
   });
-}
-
-/**
- * Items' hashes and the offset of `source` each item's guard holds (-1 when none); `guardOnly` items get
- * their guard alone (an empty hash stands for their stored one).
- */
-export async function readItemFacts(
-  redis: RedisConnection,
-  source: string,
-  items: { full: readonly string[]; guardOnly?: readonly string[] },
-): Promise<Map<string, ItemFacts>> {
-  const field = guardFields.offset(source);
-  const full = new Set(items.full);
-  const ids = [...full, ...(items.guardOnly ?? []).filter((itemId) => !full.has(itemId))];
-  const facts = await redis.run('read item facts', (client) =>
-    Promise.all(
-      ids.map(async (itemId) => {
-        const [stored, applied] = await Promise.all([
-          full.has(itemId) ? client.hgetall(featureKeys.item(itemId)) : {},
-          client.hget(featureKeys.itemGuard(itemId), field),
-        ]);
-        return { stored, appliedOffset: applied === null ? -1n : BigInt(applied) };
-      }),
-    ),
-  );
-  return new Map(ids.map((itemId, index) => [itemId, facts[index]!]));
 }
 
 /** The offset of `source` a shard's guard holds: where the source's consumer resumes (-1 when none). */

@@ -22,7 +22,8 @@ import {
 } from '@recsys/features';
 import { featureKeys } from '../keys';
 import type { ErasureSubjects } from '../privacy/erasure-subjects';
-import { readItemFacts, readShardOffset, readUserStates } from '../reads';
+import { readShardOffset, readUserStates } from '../reads';
+import { ItemFactsCache } from './item-facts-cache';
 import type { RedisConnection } from '../redis-connection';
 import { WriteExecutor, type GuardedGroup } from './write-executor';
 
@@ -61,6 +62,7 @@ export class FeatureWriter {
   private readonly subjects: ErasureSubjects;
   private readonly settings: FeatureWriterSettings;
   private readonly cache: UserStateCache;
+  private readonly itemFacts: ItemFactsCache;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -70,6 +72,7 @@ export class FeatureWriter {
     this.settings = options.settings;
     this.cache = options.cache ?? new Map();
     this.executor = new WriteExecutor(redis);
+    this.itemFacts = new ItemFactsCache(redis);
   }
 
   /** Applies a batch; one outcome per event, in order. Throws a retriable conflict if a guard moved. */
@@ -78,7 +81,7 @@ export class FeatureWriter {
     const shardAppliedOffset = await this.shardOffsetOf(batch.source);
     const labelled = batch.events.filter((event) => event.plan.snapshot).length;
     const pool = await this.negativePool(batch, labelled);
-    const items = await readItemFacts(this.redis, batch.source, {
+    const items = await this.itemFacts.factsOf(batch.source, {
       full: [
         ...new Set([...batch.events.flatMap((e) => e.plan.items.map((t) => t.itemId)), ...pool]),
       ],
@@ -210,6 +213,15 @@ export class FeatureWriter {
       },
     }));
     const refused = await this.executor.executeAll([...userGroups, ...itemGroups]);
+    const refusedItems = refused
+      .filter(({ group }) => group.kind === 'item')
+      .map(({ group }) => group.id);
+    this.itemFacts.applied(
+      batch.source,
+      itemGroups.filter((entry) => !refused.includes(entry)).map(({ group }) => group.id),
+      batch.lastOffset,
+    );
+    this.itemFacts.forget(batch.source, refusedItems);
     for (const group of userGroups) {
       const state = states.get(group.group.id)!;
       if (refused.includes(group)) this.cache.delete(group.group.id);
