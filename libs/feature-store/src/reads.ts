@@ -117,6 +117,14 @@ export async function readShardOffset(redis: RedisConnection, source: string): P
   return applied === null ? -1n : BigInt(applied);
 }
 
+/** Where the source's consumer resumes after: every group of the flushes up to it is written (-1: none). */
+export async function readResumeOffset(redis: RedisConnection, source: string): Promise<bigint> {
+  const applied = await redis.run('read resume offset', (client) =>
+    client.hget(featureKeys.shardGuard(source), guardFields.resumeAfter(source)),
+  );
+  return applied === null ? -1n : BigInt(applied);
+}
+
 /** Every shard of the shared aggregates written so far. */
 export async function readShards(redis: RedisConnection): Promise<string[]> {
   return (await redis.run('read shards', (client) => client.smembers(featureKeys.shards()))).sort();
@@ -159,11 +167,11 @@ export async function readMergedTop(
   return mergeScored(tops.map(scoredPairs), limit);
 }
 
+/** Lists summed per item, strongest first (ties by item id, however many shards there are). */
 export function mergeScored(
   lists: ReadonlyArray<ReadonlyArray<{ itemId: string; weight: number }>>,
   limit: number,
 ): Array<{ itemId: string; weight: number }> {
-  if (lists.length === 1) return lists[0]!.slice(0, limit);
   const sums = new Map<string, number>();
   for (const list of lists)
     for (const { itemId, weight } of list) sums.set(itemId, (sums.get(itemId) ?? 0) + weight);

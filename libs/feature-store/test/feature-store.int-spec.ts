@@ -288,6 +288,60 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
     }
   });
 
+  it('loses nothing when a writer dies after the aggregates and before the users (replay from the mark)', async () => {
+    const source = 'events.raw.v1:9';
+    const traffic = Array.from({ length: 24 }, (_, index) => ({
+      plan: updatePlanOf({
+        ...view(`c${index}`, `sku-c${index % 3}`, T0 + index * 60_000),
+        userId: `u_c${index % 2}`,
+        sessionId: 'c',
+      }),
+      offset: BigInt(index),
+      receivedAtMs: T0,
+    }));
+    const dying = store.writer();
+    await dying.apply({ source, events: traffic.slice(0, 8), lastOffset: 7n });
+    // The process dies after the item and shard writes of the next batch, before its users' writes.
+    Object.assign(dying as unknown as Record<string, unknown>, {
+      flushUsers: () => Promise.reject(new Error('killed')),
+    });
+    await expect(
+      dying.apply({ source, events: traffic.slice(8, 16), lastOffset: 15n }),
+    ).rejects.toThrow('killed');
+    expect(await store.storedOffset('events.raw.v1', 9)).toBe('7');
+    // A new owner resumes after the mark and replays.
+    await store.writer().apply({ source, events: traffic.slice(8), lastOffset: 23n });
+
+    const onceRedis = new RedisConnection(target.config(`${namespace.redisKeyPrefix}crash-once:`));
+    const once = new FeatureStore(onceRedis, defaultFeatureStoreSettings);
+    await onceRedis.connect();
+    try {
+      await once.writer().apply({ source, events: traffic, lastOffset: 23n });
+      const users = ['u_c0', 'u_c1'];
+      const items = ['sku-c0', 'sku-c1', 'sku-c2'];
+      for (const userKey of users)
+        expect((await store.readUser(userKey)).profile).toEqual(
+          (await once.readUser(userKey)).profile,
+        );
+      const [crashed, straight] = [await store.readItems(items), await once.readItems(items)];
+      for (const itemId of items) {
+        const [left, right] = [crashed.get(itemId)!, straight.get(itemId)!];
+        expect(Object.keys(left).sort()).toEqual(Object.keys(right).sort());
+        // Counts exactly; decayed sums up to the order of float additions.
+        for (const field of Object.keys(right))
+          expect(Number(left[field]) / Number(right[field])).toBeCloseTo(1, 12);
+      }
+      for (const itemId of items)
+        expect(await store.coVisitation(itemId, 10)).toEqual(await once.coVisitation(itemId, 10));
+      const popular = (reader: FeatureStore) => reader.popular(10);
+      expect((await popular(store)).filter((entry) => entry.itemId.startsWith('sku-c'))).toEqual(
+        (await popular(once)).filter((entry) => entry.itemId.startsWith('sku-c')),
+      );
+    } finally {
+      await onceRedis.disconnect();
+    }
+  });
+
   it('refuses a flush whose user changed since it was read (erasure) and re-reads on the retry', async () => {
     const writer = store.writer();
     const shopper = (eventId: string, offset: bigint, atMs: number) => ({

@@ -63,9 +63,11 @@ const GUARD_ERASURE = 'e';
 const GUARD_RECENT = 'ids';
 const GUARD_OFFSET_PREFIX = 'o:';
 
-/** Guard hash fields (FORMAT.md): `o:<topic>:<partition>`, `e`, `ids`. */
+/** Guard hash fields (FORMAT.md): `o:<topic>:<partition>`, `r:<topic>:<partition>`, `e`, `ids`. */
 export const guardFields = {
   offset: (source: string) => `${GUARD_OFFSET_PREFIX}${source}`,
+  /** On a shard's guard: the source offset every group of the flushes up to it is written for. */
+  resumeAfter: (source: string) => `r:${source}`,
   erasureMark: GUARD_ERASURE,
   recentEvents: GUARD_RECENT,
 } as const;

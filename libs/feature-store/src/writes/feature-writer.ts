@@ -186,77 +186,99 @@ export class FeatureWriter {
     return [...pool];
   }
 
-  private async flush(
-    batch: EventBatch,
-    input: {
-      states: Map<string, UserState>;
-      items: Map<string, ItemFacts>;
-      writes: FlushWrites;
-      shardAppliedOffset: bigint;
-    },
-  ): Promise<void> {
-    const { writes, states, items } = input;
-    const offset = batch.lastOffset.toString();
+  /**
+   * Aggregates first (items, the shard), then the users whose state produced them, then the resume
+   * mark. A crash at any point leaves users whose writes are missing with the state they had, so a
+   * replay computes the same item and shard parts, which those groups' guards then skip; and the
+   * consumer resumes from the mark, before any user left unwritten.
+   */
+  private async flush(batch: EventBatch, input: FlushInput): Promise<void> {
+    await this.flushAggregates(batch, input);
+    await this.flushUsers(batch, input);
+    await this.executor.writeTombstoneConsent(input.writes, (userKey) =>
+      this.subjects.subjectOf(userKey),
+    );
+    await this.markResume(batch);
+  }
+
+  private async flushAggregates(batch: EventBatch, input: FlushInput): Promise<void> {
     const field = guardFields.offset(batch.source);
-    const userGroups = [...writes.users.values()].map((group) =>
+    const offset = batch.lastOffset.toString();
+    const itemGroups = [...input.writes.items.values()].map((group) => ({
+      group,
+      guard: {
+        checks: [[field, expectedOffset(input.items.get(group.id)?.appliedOffset ?? -1n)]] as const,
+        sets: [[field, offset]] as const,
+      },
+    }));
+    const shard = input.writes.shard(batch.source);
+    const shardGroup: GuardedGroup[] =
+      batch.lastOffset > input.shardAppliedOffset
+        ? [
+            {
+              group: shard,
+              guard: {
+                checks: [[field, expectedOffset(input.shardAppliedOffset)]],
+                sets: [[field, offset]],
+              },
+            },
+          ]
+        : [];
+    const refused = await this.executor.executeAll([...itemGroups, ...shardGroup]);
+    const written = itemGroups.filter((entry) => !refused.includes(entry));
+    this.itemFacts.applied(
+      batch.source,
+      written.map(({ group }) => group.id),
+      batch.lastOffset,
+    );
+    this.itemFacts.forget(
+      batch.source,
+      refused.filter(({ group }) => group.kind === 'item').map(({ group }) => group.id),
+    );
+    if (shardGroup.length > 0 && refused.includes(shardGroup[0]!))
+      this.shardOffsets.delete(batch.source);
+    else if (shardGroup.length > 0) this.shardOffsets.set(batch.source, batch.lastOffset);
+    if (refused.length > 0) throw conflict(refused, batch.source);
+  }
+
+  private async flushUsers(batch: EventBatch, input: FlushInput): Promise<void> {
+    const userGroups = [...input.writes.users.values()].map((group) =>
       userGuarded(group, {
-        state: states.get(group.id)!,
+        state: input.states.get(group.id)!,
         source: batch.source,
         ttlSeconds: this.settings.userTtlSeconds,
       }),
     );
-    const itemGroups = [...writes.items.values()].map((group) => ({
-      group,
-      guard: {
-        checks: [[field, expectedOffset(items.get(group.id)?.appliedOffset ?? -1n)]] as const,
-        sets: [[field, offset]] as const,
-      },
-    }));
-    const refused = await this.executor.executeAll([...userGroups, ...itemGroups]);
-    const refusedItems = refused
-      .filter(({ group }) => group.kind === 'item')
-      .map(({ group }) => group.id);
-    this.itemFacts.applied(
-      batch.source,
-      itemGroups.filter((entry) => !refused.includes(entry)).map(({ group }) => group.id),
-      batch.lastOffset,
-    );
-    this.itemFacts.forget(batch.source, refusedItems);
+    const refused = await this.executor.executeAll(userGroups);
     for (const group of userGroups) {
-      const state = states.get(group.group.id)!;
+      const state = input.states.get(group.group.id)!;
       if (refused.includes(group)) this.cache.delete(group.group.id);
       else state.guard.storedOffsets = { ...state.guard.offsets };
     }
     if (refused.length > 0) throw conflict(refused, batch.source);
-    await this.executor.writeTombstoneConsent(writes, (userKey) =>
-      this.subjects.subjectOf(userKey),
-    );
-    await this.flushShard(batch, writes.shard(batch.source), input.shardAppliedOffset);
   }
 
-  private async flushShard(
-    batch: EventBatch,
-    group: SlotGroupWrites<'shard'>,
-    appliedOffset: bigint,
-  ): Promise<void> {
-    if (batch.lastOffset <= appliedOffset) return;
-    const field = guardFields.offset(batch.source);
-    const guarded: GuardedGroup = {
-      group,
-      guard: {
-        checks: [[field, expectedOffset(appliedOffset)]],
-        sets: [[field, batch.lastOffset.toString()]],
-      },
-    };
-    if (!(await this.executor.execute(guarded))) {
-      this.shardOffsets.delete(batch.source);
-      throw conflict([guarded], batch.source);
-    }
-    this.shardOffsets.set(batch.source, batch.lastOffset);
-    await this.redis.run('register shard', (client) =>
-      client.sadd(featureKeys.shards(), batch.source),
+  /** Every group of the flushes up to `lastOffset` is written: where the source's consumer resumes. */
+  private async markResume(batch: EventBatch): Promise<void> {
+    const offset = batch.lastOffset.toString();
+    await this.redis.run('mark resume', (client) =>
+      Promise.all([
+        client.hset(
+          featureKeys.shardGuard(batch.source),
+          guardFields.resumeAfter(batch.source),
+          offset,
+        ),
+        client.sadd(featureKeys.shards(), batch.source),
+      ]),
     );
   }
+}
+
+interface FlushInput {
+  states: Map<string, UserState>;
+  items: Map<string, ItemFacts>;
+  writes: FlushWrites;
+  shardAppliedOffset: bigint;
 }
 
 function userGuarded(
