@@ -7,6 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { RedisConnection } from '@recsys/feature-store';
 
+/** One server: the one Redis, or one primary of a cluster. */
+type RedisServer = ReturnType<RedisConnection['primaries']>[number];
+
 let ticksPerSecond: number | undefined;
 
 function clockTicksPerSecond(): number {
@@ -25,8 +28,8 @@ export function processCpuMicros(pid: number): number {
 }
 
 /** One Redis server's `INFO` section as name → value. */
-async function infoSection(redis: RedisConnection, section: string): Promise<Map<string, string>> {
-  const text = await redis.client.info(section);
+async function infoSection(server: RedisServer, section: string): Promise<Map<string, string>> {
+  const text = await server.info(section);
   return new Map(
     text
       .split('\r\n')
@@ -35,15 +38,29 @@ async function infoSection(redis: RedisConnection, section: string): Promise<Map
   );
 }
 
-/** Redis's CPU time so far (used_cpu_user + used_cpu_sys, main thread and the rest), in µs. */
-export async function redisCpuMicros(redis: RedisConnection): Promise<number> {
-  const cpu = await infoSection(redis, 'cpu');
-  return (Number(cpu.get('used_cpu_user')) + Number(cpu.get('used_cpu_sys'))) * 1e6;
+/** Each primary's CPU time so far (used_cpu_user + used_cpu_sys), in µs: one Redis, or every primary. */
+export async function redisCpuMicrosPerPrimary(redis: RedisConnection): Promise<number[]> {
+  return Promise.all(
+    redis.primaries().map(async (server) => {
+      const cpu = await infoSection(server, 'cpu');
+      return (Number(cpu.get('used_cpu_user')) + Number(cpu.get('used_cpu_sys'))) * 1e6;
+    }),
+  );
 }
 
-/** Bytes Redis holds for data and overhead (`used_memory`). */
+/** Redis's CPU time so far, summed over the primaries of a cluster, in µs. */
+export async function redisCpuMicros(redis: RedisConnection): Promise<number> {
+  return (await redisCpuMicrosPerPrimary(redis)).reduce((sum, micros) => sum + micros, 0);
+}
+
+/** Bytes Redis holds for data and overhead (`used_memory`), summed over the primaries of a cluster. */
 export async function redisUsedMemory(redis: RedisConnection): Promise<number> {
-  return Number((await infoSection(redis, 'memory')).get('used_memory'));
+  const used = await Promise.all(
+    redis
+      .primaries()
+      .map(async (server) => Number((await infoSection(server, 'memory')).get('used_memory'))),
+  );
+  return used.reduce((sum, bytes) => sum + bytes, 0);
 }
 
 /** A reading of the meters at one moment. */

@@ -16,35 +16,39 @@
  *   3. the cost of an applied event: the preprocessor's CPU (/proc), Redis's CPU (INFO cpu) and memory
  *      growth per event over phase 1, next to a bare kafkajs consumer reading the same topic;
  *   4. `--memory-events` (1M) more events of a fixed `--memory-users` (20k) / `--memory-items` (5k):
- *      Redis used_memory after all of them ÷ after a fifth (memory-growth.ts).
+ *      Redis used_memory after all of them ÷ after a fifth (memory-growth.ts);
+ *   5. phases 1, 3 and 4 again on a three-primary Redis Cluster (REDIS_CLUSTER_NODES, else
+ *      tools/redis-cluster.sh): Redis CPU and memory summed over the primaries, each primary's share
+ *      printed (figure ids with `.cluster`).
  */
-import { FeatureStore, RedisConnection, featureKeys } from '@recsys/feature-store';
-import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
-import { buildServices, testKafkaConfig, testNamespace, waitFor } from '@recsys/testing';
-import { figure, type BenchResult } from './bench-result';
+import { FeatureStore, RedisConnection } from '@recsys/feature-store';
+import { KafkaClient, KafkaPublisher } from '@recsys/kafka';
 import {
-  appliedSoFar,
-  preload,
-  preloadedOffsets,
-  syntheticEvent,
-  toMessage,
-} from './feature-events';
+  buildServices,
+  startLocal,
+  stopLocal,
+  testKafkaConfig,
+  testNamespace,
+  waitFor,
+} from '@recsys/testing';
+import { figure, type BenchResult } from './bench-result';
+import { appliedSoFar, preload, preloadedOffsets } from './feature-events';
+import { measureFreshness } from './freshness';
 import { measureMemoryGrowth, type MemoryGrowth } from './memory-growth';
 import { measureRawConsumer } from './raw-consumer';
 import {
   costBetween,
   processCpuMicros,
   redisCpuMicros,
+  redisCpuMicrosPerPrimary,
   redisUsedMemory,
   type CostReading,
 } from './cost-meters';
 import {
-  latencySummary,
   numberOption,
   report,
   round,
   runBench,
-  sleep,
   startService,
   withInfrastructure,
   type LatencySummary,
@@ -57,6 +61,8 @@ interface ThroughputCost {
   nodeCpuMicrosPerEvent: number;
   /** Redis's CPU per applied event, µs (INFO cpu; the bench's own polling included, ~20 reads/s). */
   redisCpuMicrosPerEvent: number;
+  /** Each primary's share of the Redis CPU (one entry for a single Redis). */
+  redisCpuShares: number[];
   /** Redis used_memory growth per applied event, bytes (state that grows with traffic). */
   redisBytesPerEvent: number;
 }
@@ -77,14 +83,21 @@ async function measureThroughput(
     redisCpuMicros: await redisCpuMicros(meters.redis),
   });
   let first: CostReading | undefined;
+  let firstPerPrimary: number[] = [];
   const last = await waitFor(
     async () => {
       const reading = await read();
-      if (first === undefined && reading.units > 0) first = reading;
+      if (first === undefined && reading.units > 0) {
+        first = reading;
+        firstPerPrimary = await redisCpuMicrosPerPrimary(meters.redis);
+      }
       return reading.units >= preloaded.total ? reading : undefined;
     },
     { description: 'preprocessor to apply the preload', timeoutMs: 900_000, intervalMs: 50 },
   );
+  const lastPerPrimary = await redisCpuMicrosPerPrimary(meters.redis);
+  const spent = lastPerPrimary.map((micros, index) => micros - (firstPerPrimary[index] ?? 0));
+  const totalSpent = spent.reduce((sum, micros) => sum + micros, 0);
   const cost = costBetween(first!, last);
   const memoryAfter = await redisUsedMemory(meters.redis);
   return {
@@ -92,133 +105,9 @@ async function measureThroughput(
     seconds: cost.seconds,
     nodeCpuMicrosPerEvent: cost.processCpu,
     redisCpuMicrosPerEvent: cost.redisCpu,
+    redisCpuShares: spent.map((micros) => (totalSpent > 0 ? micros / totalSpent : 0)),
     redisBytesPerEvent: (memoryAfter - meters.memoryBefore) / preloaded.total,
   };
-}
-
-/**
- * Polls the probes (each the first event of its own user: one EXISTS of the user's profile per
- * outstanding probe every 5 ms) and records produced → visible for each.
- */
-class MarkerProbe {
-  private readonly outstanding = new Map<string, number>();
-  readonly latencies: number[] = [];
-  private running = false;
-  private loop: Promise<void> | undefined;
-
-  constructor(private readonly redis: RedisConnection) {}
-
-  watch(userKey: string, producedAtMs: number): void {
-    this.outstanding.set(userKey, producedAtMs);
-  }
-
-  get pending(): number {
-    return this.outstanding.size;
-  }
-
-  start(): void {
-    this.running = true;
-    this.loop = this.poll();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async poll(): Promise<void> {
-    while (this.running) {
-      const ids = [...this.outstanding.keys()];
-      if (ids.length > 0) {
-        const replies = await Promise.all(
-          ids.map((id) => this.redis.client.exists(featureKeys.userProfile(id))),
-        );
-        const now = Date.now();
-        ids.forEach((id, index) => {
-          if (replies[index] !== 1) return;
-          this.latencies.push(now - this.outstanding.get(id)!);
-          this.outstanding.delete(id);
-        });
-      }
-      await sleep(5);
-    }
-  }
-}
-
-interface FreshnessOptions {
-  kafka: KafkaClient;
-  publisher: KafkaPublisher;
-  redis: RedisConnection;
-  groupId: string;
-  rate: number;
-  seconds: number;
-  probesPerSecond: number;
-}
-
-function noticeListener(
-  options: FreshnessOptions,
-  latencies: number[],
-): KafkaTopicConsumer<'features.updated.v1'> {
-  return new KafkaTopicConsumer(options.kafka, {
-    topic: 'features.updated.v1',
-    groupId: options.groupId,
-    service: 'bench',
-    deadLetters: options.publisher,
-    fromBeginning: false,
-    handle: async ({ value }) => {
-      if (value.eventId.startsWith('fresh-'))
-        latencies.push(Date.parse(value.updatedAt) - Number(value.eventId.split('-')[1]));
-    },
-  });
-}
-
-/** Sends `rate` events/s for `seconds` in ticks of 50 ms; every `probeEvery`-th event is probed. */
-async function sendAtRate(options: FreshnessOptions, probe: MarkerProbe): Promise<number> {
-  const total = options.rate * options.seconds;
-  const perTick = Math.max(1, Math.round(options.rate / 20));
-  const probeEvery = Math.max(1, Math.round(options.rate / options.probesPerSecond));
-  const started = Date.now();
-  for (let sent = 0; sent < total; sent += perTick) {
-    const now = Date.now();
-    const events = Array.from({ length: perTick }, (_, index) => {
-      const event = {
-        ...syntheticEvent(sent + index, now),
-        eventId: `fresh-${now}-${sent + index}`,
-      };
-      if ((sent + index) % probeEvery !== 0) return event;
-      // A probe is its user's first event: its profile appearing is the event becoming visible.
-      const probed = { ...event, userId: `probe-${event.eventId}` };
-      probe.watch(probed.userId, now);
-      return probed;
-    });
-    await options.publisher.publish('events.raw.v1', events.map(toMessage));
-    // Ticks are scheduled from the start, so a slow publish does not lower the offered rate.
-    const due = started + ((sent + perTick) / options.rate) * 1_000;
-    await sleep(Math.max(0, due - Date.now()));
-  }
-  return Math.ceil(total / perTick) * perTick;
-}
-
-async function measureFreshness(
-  options: FreshnessOptions,
-): Promise<{ observed: LatencySummary; reported: LatencySummary }> {
-  const reported: number[] = [];
-  const listener = noticeListener(options, reported);
-  await listener.start();
-  await sleep(3_000); // let the listener join before sending
-  const probe = new MarkerProbe(options.redis);
-  probe.start();
-  try {
-    const sent = await sendAtRate(options, probe);
-    await waitFor(() => (reported.length >= sent && probe.pending === 0 ? true : undefined), {
-      description: `freshness samples (${reported.length}/${sent} notices, ${probe.pending} probes pending)`,
-      timeoutMs: 120_000,
-    });
-  } finally {
-    await probe.stop();
-    await listener.stop();
-  }
-  return { observed: latencySummary(probe.latencies), reported: latencySummary(reported) };
 }
 
 interface BenchSetup {
@@ -229,14 +118,27 @@ interface BenchSetup {
   groupId: string;
 }
 
-async function setUp(kafkaAddress: string, redisAddress: string): Promise<BenchSetup> {
+/** Where the feature store lives: one Redis (its URL) or a Redis Cluster (its seed nodes). */
+type RedisTarget = { url: string } | { clusterNodes: string };
+
+async function setUp(kafkaAddress: string, target: RedisTarget): Promise<BenchSetup> {
   const namespace = testNamespace('bench-features');
   const kafka = new KafkaClient(testKafkaConfig(kafkaAddress.split(','), namespace, 'bench'));
   const publisher = new KafkaPublisher(kafka);
+  const seeds = 'clusterNodes' in target ? target.clusterNodes.split(',') : [];
+  const url = 'url' in target ? target.url : `redis://${seeds[0]!}`;
   const redis = new RedisConnection({
-    url: redisAddress,
+    url,
     keyPrefix: namespace.redisKeyPrefix,
     connectTimeoutMs: 5_000,
+    ...(seeds.length > 0
+      ? {
+          clusterNodes: seeds.map((seed) => {
+            const [host, port] = seed.split(':');
+            return { host: host!, port: Number(port) };
+          }),
+        }
+      : {}),
   });
   await kafka.ensureTopics([
     { topic: 'events.raw.v1', partitions: 3 },
@@ -246,7 +148,8 @@ async function setUp(kafkaAddress: string, redisAddress: string): Promise<BenchS
   const env = {
     KAFKA_BROKERS: kafkaAddress,
     KAFKA_TOPIC_PREFIX: namespace.topicPrefix,
-    REDIS_URL: redisAddress,
+    REDIS_URL: url,
+    ...(seeds.length > 0 ? { REDIS_CLUSTER_NODES: seeds.join(',') } : {}),
     REDIS_KEY_PREFIX: namespace.redisKeyPrefix,
     LOG_LEVEL: 'warn',
     // Extra preprocessor settings to compare configurations, e.g. '{"FEATURE_NEGATIVE_SAMPLES":"0"}'.
@@ -303,15 +206,53 @@ function memoryFigure(memory: MemoryGrowth): BenchResult['figures'][number] {
   );
 }
 
+/** The same preprocessor on the three-primary Redis Cluster (Redis CPU summed over the primaries). */
+function clusterFigures(cluster: ArmResult, size: BenchResult['size']): BenchResult['figures'] {
+  const { throughput } = cluster;
+  const shares = throughput.redisCpuShares.map((share) => `${round(share * 100, 0)} %`).join(' / ');
+  return [
+    figure(
+      'preprocessor.eventsPerSecond.cluster',
+      'preprocessor events/s into a 3-primary Redis Cluster',
+      {
+        value: round(throughput.eventsPerSecond, 0),
+        unit: 'events/s',
+        detail: `${size['events']} preloaded events applied in ${round(throughput.seconds, 1)} s`,
+      },
+    ),
+    figure(
+      'preprocessor.nodeCpuMicrosPerEvent.cluster',
+      'preprocessor Node CPU per event, cluster',
+      {
+        value: round(throughput.nodeCpuMicrosPerEvent, 1),
+        unit: 'µs/event',
+      },
+    ),
+    figure(
+      'preprocessor.redisCpuMicrosPerEvent.cluster',
+      'Redis CPU per event, summed over 3 primaries',
+      {
+        value: round(throughput.redisCpuMicrosPerEvent, 1),
+        unit: 'µs/event',
+        detail: `shares per primary ${shares}`,
+      },
+    ),
+    {
+      ...memoryFigure(cluster.memory),
+      id: 'preprocessor.memoryGrowthRatio.cluster',
+      label: `${memoryFigure(cluster.memory).label}, cluster`,
+    },
+  ];
+}
+
 function resultOf(input: {
   size: BenchResult['size'];
   startedAt: string;
-  throughput: ThroughputCost;
-  raw: { eventsPerSecond: number; cpuMicrosPerEvent: number };
-  freshness: { observed: LatencySummary; reported: LatencySummary };
-  memory: MemoryGrowth;
+  single: ArmResult;
+  cluster: ArmResult;
 }): BenchResult {
-  const { observed, reported } = input.freshness;
+  const { throughput, raw, memory } = input.single;
+  const { observed, reported } = input.single.freshness!;
   const rate = input.size['rate'];
   const ms = (value: number) => ({ value, unit: 'ms' });
   return {
@@ -321,13 +262,14 @@ function resultOf(input: {
     size: input.size,
     figures: [
       figure('preprocessor.eventsPerSecond', 'preprocessor events/s into Redis, one instance', {
-        value: round(input.throughput.eventsPerSecond, 0),
+        value: round(throughput.eventsPerSecond, 0),
         unit: 'events/s',
-        detail: `${input.size['events']} preloaded events applied in ${round(input.throughput.seconds, 1)} s`,
+        detail: `${input.size['events']} preloaded events applied in ${round(throughput.seconds, 1)} s`,
         note: 'with point-in-time training examples and features.updated notices',
       }),
-      ...costFigures(input.throughput, input.raw),
-      memoryFigure(input.memory),
+      ...costFigures(throughput, raw),
+      memoryFigure(memory),
+      ...clusterFigures(input.cluster, input.size),
       figure('preprocessor.freshness.p50', `event → feature visible p50, at ${rate} events/s`, {
         ...ms(observed.p50),
         note: `${observed.count} probes polled in Redis (5 ms resolution)`,
@@ -360,6 +302,72 @@ function resultOf(input: {
   };
 }
 
+interface ArmResult {
+  throughput: ThroughputCost;
+  raw: { eventsPerSecond: number; cpuMicrosPerEvent: number };
+  freshness?: { observed: LatencySummary; reported: LatencySummary };
+  memory: MemoryGrowth;
+}
+
+type BenchSize = Record<string, number>;
+
+/** One preprocessor on one Redis target: throughput and costs, freshness (when asked), memory growth. */
+async function runArm(
+  kafkaAddress: string,
+  target: RedisTarget,
+  options: { size: BenchSize; freshness: boolean },
+): Promise<ArmResult> {
+  const { size } = options;
+  const setup = await setUp(kafkaAddress, target);
+  const loadStarted = Date.now();
+  await preload(setup.publisher, size['events']!);
+  const preloaded = await preloadedOffsets(setup.kafka);
+  process.stderr.write(
+    `preloaded ${size['events']} events in ${Date.now() - loadStarted} ms; starting the preprocessor (${'url' in target ? 'one Redis' : 'Redis Cluster'})\n`,
+  );
+  const raw = await measureRawConsumer(setup.kafka, preloaded.total, `${setup.groupId}-raw`);
+  const memoryBefore = await redisUsedMemory(setup.redis);
+  const preprocessor = await startService({ name: 'preprocessor', env: setup.env });
+  try {
+    const throughput = await measureThroughput(new FeatureStore(setup.redis), preloaded, {
+      redis: setup.redis,
+      pid: preprocessor.child.pid!,
+      memoryBefore,
+    });
+    const freshness = options.freshness
+      ? await measureFreshness({
+          ...setup,
+          rate: size['rate']!,
+          seconds: size['seconds']!,
+          probesPerSecond: size['probesPerSecond']!,
+        })
+      : undefined;
+    const memory = await measureMemoryGrowth({
+      ...setup,
+      store: new FeatureStore(setup.redis),
+      events: size['memoryEvents']!,
+      population: { users: size['memoryUsers']!, items: size['memoryItems']!, label: 'memory' },
+    });
+    return { throughput, raw, memory, ...(freshness === undefined ? {} : { freshness }) };
+  } finally {
+    await preprocessor.stop();
+    await Promise.all([setup.publisher.disconnect(), setup.redis.disconnect()]);
+  }
+}
+
+/** The three-primary Redis Cluster: REDIS_CLUSTER_NODES, else tools/redis-cluster.sh (stopped after). */
+async function withCluster<T>(run: (nodes: string) => Promise<T>): Promise<T> {
+  const given = process.env['REDIS_CLUSTER_NODES'];
+  if (given) return run(given);
+  const started = await startLocal('redis-cluster');
+  process.stderr.write(`redis cluster ${started.address} (local)\n`);
+  try {
+    return await run(started.address);
+  } finally {
+    if (started.startedNow) await stopLocal('redis-cluster');
+  }
+}
+
 async function main(): Promise<void> {
   const size = {
     events: numberOption('events', 100_000),
@@ -372,35 +380,12 @@ async function main(): Promise<void> {
   };
   const startedAt = new Date().toISOString();
   await buildServices(['preprocessor']);
-  await withInfrastructure(async ({ kafka: kafkaInfra, redis: redisInfra }) => {
-    const setup = await setUp(kafkaInfra.address, redisInfra.address);
-    const loadStarted = Date.now();
-    await preload(setup.publisher, size.events);
-    const preloaded = await preloadedOffsets(setup.kafka);
-    process.stderr.write(
-      `preloaded ${size.events} events in ${Date.now() - loadStarted} ms; starting the preprocessor\n`,
+  await withInfrastructure(async ({ kafka, redis }) => {
+    const single = await runArm(kafka.address, { url: redis.address }, { size, freshness: true });
+    const cluster = await withCluster((nodes) =>
+      runArm(kafka.address, { clusterNodes: nodes }, { size, freshness: false }),
     );
-    const raw = await measureRawConsumer(setup.kafka, preloaded.total, `${setup.groupId}-raw`);
-    const memoryBefore = await redisUsedMemory(setup.redis);
-    const preprocessor = await startService({ name: 'preprocessor', env: setup.env });
-    try {
-      const throughput = await measureThroughput(new FeatureStore(setup.redis), preloaded, {
-        redis: setup.redis,
-        pid: preprocessor.child.pid!,
-        memoryBefore,
-      });
-      const freshness = await measureFreshness({ ...setup, ...size });
-      const memory = await measureMemoryGrowth({
-        ...setup,
-        store: new FeatureStore(setup.redis),
-        events: size.memoryEvents,
-        population: { users: size.memoryUsers, items: size.memoryItems, label: 'memory' },
-      });
-      report(resultOf({ size, startedAt, throughput, raw, freshness, memory }));
-    } finally {
-      await preprocessor.stop();
-      await Promise.all([setup.publisher.disconnect(), setup.redis.disconnect()]);
-    }
+    report(resultOf({ size, startedAt, single, cluster }));
   });
 }
 

@@ -86,6 +86,10 @@ describe('evaluate', () => {
       ['preprocessor.nodeCpuMicrosPerEvent', 'no'],
       ['preprocessor.redisCpuMicrosPerEvent', 'no'],
       ['preprocessor.memoryGrowthRatio', 'no'],
+      ['preprocessor.eventsPerSecond.cluster', 'no'],
+      ['preprocessor.nodeCpuMicrosPerEvent.cluster', 'no'],
+      ['preprocessor.redisCpuMicrosPerEvent.cluster', 'no'],
+      ['preprocessor.memoryGrowthRatio.cluster', 'no'],
     ]);
   });
 

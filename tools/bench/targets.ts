@@ -29,6 +29,14 @@ export const TARGETS: readonly Target[] = [
     atMost: 1.2,
     text: '< 1.2× (1M vs 200k events, same users and items)',
   },
+  { figure: 'preprocessor.eventsPerSecond.cluster', atLeast: 10_000, text: '≥ 10,000 events/s' },
+  { figure: 'preprocessor.nodeCpuMicrosPerEvent.cluster', atMost: 60, text: '≤ 60 µs per event' },
+  {
+    figure: 'preprocessor.redisCpuMicrosPerEvent.cluster',
+    atMost: 30,
+    text: '≤ 30 µs per event (all primaries)',
+  },
+  { figure: 'preprocessor.memoryGrowthRatio.cluster', atMost: 1.2, text: '< 1.2× (1M vs 200k)' },
   {
     figure: 'scorer.latency.p99',
     atMost: 30,

@@ -4,7 +4,7 @@ export * from './kafka/topic-reader';
 export * from './namespace';
 export * from './wait-for';
 export * from './services/service-process';
-export { REPO_ROOT } from './infrastructure/local-processes';
+export { REPO_ROOT, startLocal, stopLocal } from './infrastructure/local-processes';
 export * from './infrastructure/private-infrastructure';
 export * from './faults/collector-ledger';
 export * from './faults/fault-proxy';
