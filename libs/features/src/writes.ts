@@ -24,43 +24,59 @@ export interface KeyFamilies {
   shard: 'popularity' | 'popularityOfDay' | 'popularityOfCategory' | 'quality';
 }
 
-/** The writes of one key, compacted. */
-export interface KeyWrites {
-  /** Hash fields to delete, applied first. */
-  readonly deleteFields: Set<string>;
-  /** Hash fields set to a value. */
-  readonly setFields: Map<string, string>;
-  /** Hash fields set only when absent. */
-  readonly setFieldsIfAbsent: Map<string, string>;
-  /** Hash fields incremented (summed over the flush). */
-  readonly increments: Map<string, number>;
-  /** Sorted-set members incremented (summed over the flush). */
-  readonly memberIncrements: Map<string, number>;
-  /** Sorted-set members set to a score. */
-  readonly memberScores: Map<string, number>;
-  /** Values pushed to the head of a list, newest first. */
-  listPush: string[];
-  /** Cap of the sorted set (top by score) or list (newest) after the writes; 0 = none. */
-  keep: number;
-  /** Time to live set after the writes (seconds); 0 = none. */
-  expireSeconds: number;
-  /** Delete the key before anything else. */
-  deleteKey: boolean;
-}
+const NO_ENTRIES: ReadonlyMap<string, never> = new Map<string, never>();
+const NO_FIELDS: ReadonlySet<string> = new Set();
 
-function emptyKeyWrites(): KeyWrites {
-  return {
-    deleteFields: new Set(),
-    setFields: new Map(),
-    setFieldsIfAbsent: new Map(),
-    increments: new Map(),
-    memberIncrements: new Map(),
-    memberScores: new Map(),
-    listPush: [],
-    keep: 0,
-    expireSeconds: 0,
-    deleteKey: false,
-  };
+type MapField =
+  'setFields' | 'setFieldsIfAbsent' | 'increments' | 'memberIncrements' | 'memberScores';
+
+/**
+ * The writes of one key, compacted. Collections are shared empties until first written: a flush
+ * touches thousands of keys, most with one or two kinds of write.
+ */
+export class KeyWrites {
+  /** Hash fields to delete, applied first. */
+  deleteFields: ReadonlySet<string> = NO_FIELDS;
+  /** Hash fields set to a value. */
+  setFields: ReadonlyMap<string, string> = NO_ENTRIES;
+  /** Hash fields set only when absent. */
+  setFieldsIfAbsent: ReadonlyMap<string, string> = NO_ENTRIES;
+  /** Hash fields incremented (summed over the flush). */
+  increments: ReadonlyMap<string, number> = NO_ENTRIES;
+  /** Sorted-set members incremented (summed over the flush). */
+  memberIncrements: ReadonlyMap<string, number> = NO_ENTRIES;
+  /** Sorted-set members set to a score. */
+  memberScores: ReadonlyMap<string, number> = NO_ENTRIES;
+  /** Values pushed to the head of a list, newest first. */
+  listPush: string[] = [];
+  /** Cap of the sorted set (top by score) or list (newest) after the writes; 0 = none. */
+  keep = 0;
+  /** Time to live set after the writes (seconds); 0 = none. */
+  expireSeconds = 0;
+  /** Delete the key before anything else. */
+  deleteKey = false;
+
+  /** The named map, made this key's own on first write. */
+  own<V extends string | number>(field: MapField): Map<string, V> {
+    if (this[field] === NO_ENTRIES) this[field] = new Map<string, V>() as never;
+    return this[field] as Map<string, V>;
+  }
+
+  ownDeleteFields(): Set<string> {
+    if (this.deleteFields === NO_FIELDS) this.deleteFields = new Set();
+    return this.deleteFields as Set<string>;
+  }
+
+  /** Forgets a field's pending writes of the given kinds. */
+  drop(field: string, kinds: readonly MapField[]): void {
+    for (const kind of kinds) if (this[kind].has(field)) this.own(kind).delete(field);
+  }
+
+  /** Back to no writes, keeping the cap (a deleted key is rebuilt from this flush's writes). */
+  reset(): void {
+    const keep = this.keep;
+    Object.assign(this, new KeyWrites(), { deleteKey: true, keep });
+  }
 }
 
 /** `family` or `family:qualifier` (e.g. `popularityOfDay:20261207`). */
@@ -88,7 +104,7 @@ export class SlotGroupWrites<K extends SlotGroupKind = SlotGroupKind> {
     const id = name.qualifier === undefined ? name.family : `${name.family}:${name.qualifier}`;
     let entry = this.keys.get(id);
     if (entry === undefined) {
-      entry = { name, writes: emptyKeyWrites() };
+      entry = { name, writes: new KeyWrites() };
       this.keys.set(id, entry);
     }
     return entry.writes;
@@ -98,39 +114,40 @@ export class SlotGroupWrites<K extends SlotGroupKind = SlotGroupKind> {
   increment(key: KeyRef<K>, field: string, by: number): this {
     const writes = this.of(key);
     const set = writes.setFields.get(field);
-    if (set !== undefined) writes.setFields.set(field, String(Number(set) + by));
-    else writes.increments.set(field, (writes.increments.get(field) ?? 0) + by);
+    if (set !== undefined) writes.own<string>('setFields').set(field, String(Number(set) + by));
+    else writes.own<number>('increments').set(field, (writes.increments.get(field) ?? 0) + by);
     return this;
   }
 
   /** Sets a hash field; the last value of a flush wins, and replaces an increment of the same field. */
   setField(key: KeyRef<K>, field: string, value: string): this {
     const writes = this.of(key);
-    writes.increments.delete(field);
-    writes.deleteFields.delete(field);
-    writes.setFields.set(field, value);
+    writes.drop(field, ['increments']);
+    if (writes.deleteFields.has(field)) writes.ownDeleteFields().delete(field);
+    writes.own<string>('setFields').set(field, value);
     return this;
   }
 
   /** Sets a hash field unless it already holds a value; the first value of a flush wins. */
   setFieldIfAbsent(key: KeyRef<K>, field: string, value: string): this {
     const writes = this.of(key);
-    if (!writes.setFieldsIfAbsent.has(field)) writes.setFieldsIfAbsent.set(field, value);
+    if (!writes.setFieldsIfAbsent.has(field))
+      writes.own<string>('setFieldsIfAbsent').set(field, value);
     return this;
   }
 
   deleteField(key: KeyRef<K>, field: string): this {
     const writes = this.of(key);
-    writes.setFields.delete(field);
-    writes.increments.delete(field);
-    writes.deleteFields.add(field);
+    writes.drop(field, ['setFields', 'increments']);
+    writes.ownDeleteFields().add(field);
     return this;
   }
 
   /** Adds `by` to a member of a sorted set kept to its `keep` highest members. */
   sortedSetIncrement(key: KeyRef<K>, member: string, change: { by: number; keep: number }): this {
     const writes = this.of(key);
-    writes.memberIncrements.set(member, (writes.memberIncrements.get(member) ?? 0) + change.by);
+    const by = (writes.memberIncrements.get(member) ?? 0) + change.by;
+    writes.own<number>('memberIncrements').set(member, by);
     writes.keep = change.keep;
     return this;
   }
@@ -138,8 +155,8 @@ export class SlotGroupWrites<K extends SlotGroupKind = SlotGroupKind> {
   /** Sets a member's score in a sorted set kept to its `keep` highest members. */
   sortedSetAdd(key: KeyRef<K>, member: string, change: { score: number; keep: number }): this {
     const writes = this.of(key);
-    writes.memberIncrements.delete(member);
-    writes.memberScores.set(member, change.score);
+    writes.drop(member, ['memberIncrements']);
+    writes.own<number>('memberScores').set(member, change.score);
     writes.keep = change.keep;
     return this;
   }
@@ -155,9 +172,7 @@ export class SlotGroupWrites<K extends SlotGroupKind = SlotGroupKind> {
 
   /** Deletes the key first (its other writes of this flush then start from empty). */
   deleteKey(key: KeyRef<K>): this {
-    const writes = this.of(key);
-    const keep = writes.keep;
-    Object.assign(writes, emptyKeyWrites(), { deleteKey: true, keep });
+    this.of(key).reset();
     return this;
   }
 

@@ -144,15 +144,18 @@ export class FeatureWriter {
   /** The batch's users' states: cached, else read (one round trip for every miss). */
   private async statesOf(events: readonly EventToApply[]): Promise<Map<string, UserState>> {
     const states = new Map<string, UserState>();
-    const missing: Array<{ userKey: string; subject: string }> = [];
+    const missing = new Map<string, { userKey: string; subject: string }>();
     for (const { plan } of events) {
-      if (states.has(plan.userKey)) continue;
+      if (states.has(plan.userKey) || missing.has(plan.userKey)) continue;
       const cached = this.cache.get(plan.userKey);
       if (cached !== undefined) states.set(plan.userKey, cached);
-      else if (!missing.some((user) => user.userKey === plan.userKey))
-        missing.push({ userKey: plan.userKey, subject: this.subjects.subjectOf(plan.userKey) });
+      else
+        missing.set(plan.userKey, {
+          userKey: plan.userKey,
+          subject: this.subjects.subjectOf(plan.userKey),
+        });
     }
-    for (const [userKey, stored] of await readUserStates(this.redis, missing)) {
+    for (const [userKey, stored] of await readUserStates(this.redis, [...missing.values()])) {
       const state = userStateOf(userKey, stored);
       this.cache.set(userKey, state);
       states.set(userKey, state);
