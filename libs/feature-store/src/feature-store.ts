@@ -19,7 +19,7 @@ import { ErasureSubjects } from './privacy/erasure-subjects';
 import {
   readItemHashes,
   readMergedTop,
-  readResumeOffset,
+  readShardGuardOffset,
   readShards,
   readStoredUser,
   scoredPairs,
@@ -85,7 +85,7 @@ export class FeatureStore {
    */
   async apply(batch: BatchToApply): Promise<ApplyOutcome[]> {
     if (batch.plans.length === 0) return [];
-    const first = (await readResumeOffset(this.redis, DIRECT_SOURCE)) + 1n;
+    const first = (await readShardGuardOffset(this.redis, DIRECT_SOURCE, 'resumeAfter')) + 1n;
     const events = batch.plans.map((entry, index) => ({
       plan: entry.plan,
       offset: first + BigInt(index),
@@ -159,7 +159,7 @@ export class FeatureStore {
 
   /** The offset of a source partition whose effects are all in the store (undefined: none yet). */
   async storedOffset(topic: string, partition: number): Promise<string | undefined> {
-    const offset = await readResumeOffset(this.redis, `${topic}:${partition}`);
+    const offset = await readShardGuardOffset(this.redis, `${topic}:${partition}`, 'resumeAfter');
     return offset < 0n ? undefined : offset.toString();
   }
 

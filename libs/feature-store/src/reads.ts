@@ -109,20 +109,20 @@ async function readUserState(
   });
 }
 
-/** The offset of `source` a shard's guard holds: where the source's consumer resumes (-1 when none). */
-export async function readShardOffset(redis: RedisConnection, source: string): Promise<bigint> {
-  const applied = await redis.run('read shard offset', (client) =>
-    client.hget(featureKeys.shardGuard(source), guardFields.offset(source)),
+/**
+ * An offset of `source` its shard's guard holds (-1: none): `applied`, what the shard's own writes
+ * cover; `resumeAfter`, what every group of the flushes covers (where the source's consumer resumes).
+ */
+export async function readShardGuardOffset(
+  redis: RedisConnection,
+  source: string,
+  which: 'applied' | 'resumeAfter',
+): Promise<bigint> {
+  const field = which === 'applied' ? guardFields.offset(source) : guardFields.resumeAfter(source);
+  const offset = await redis.run(`read ${which} offset`, (client) =>
+    client.hget(featureKeys.shardGuard(source), field),
   );
-  return applied === null ? -1n : BigInt(applied);
-}
-
-/** Where the source's consumer resumes after: every group of the flushes up to it is written (-1: none). */
-export async function readResumeOffset(redis: RedisConnection, source: string): Promise<bigint> {
-  const applied = await redis.run('read resume offset', (client) =>
-    client.hget(featureKeys.shardGuard(source), guardFields.resumeAfter(source)),
-  );
-  return applied === null ? -1n : BigInt(applied);
+  return offset === null ? -1n : BigInt(offset);
 }
 
 /** Every shard of the shared aggregates written so far. */

@@ -57,7 +57,7 @@ function countPopularity(
 ): void {
   const weight = (popularityWeights as Partial<Record<string, number>>)[event.plan.behaviour];
   if (weight === undefined || event.offset <= context.shardAppliedOffset) return;
-  const shard = context.writes.shard(context.shardId);
+  const shard = context.writes.shard(context.source);
   const change = { by: weight, keep: 0 };
   const day = { family: 'popularityOfDay' as const, qualifier: utcDayOf(event.plan.timestampMs) };
   shard.sortedSetIncrement('popularity', itemId, change);

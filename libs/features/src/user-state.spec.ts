@@ -2,6 +2,7 @@ import type { StorefrontEvent } from '@recsys/contracts';
 import { updatePlanOf } from './update-plan';
 import {
   applyEvent,
+  NOTHING_STORED,
   userStateOf,
   type ApplyContext,
   type EventToApply,
@@ -24,22 +25,11 @@ function view(eventId: string, itemId: string, atMs = T0): StorefrontEvent {
   };
 }
 
-const fresh = (): UserState =>
-  userStateOf('u_1', {
-    profile: {},
-    categoryAffinity: {},
-    brandAffinity: {},
-    sequence: [],
-    sessionItems: [],
-    impressions: [],
-    guard: {},
-    tombstone: undefined,
-  });
+const fresh = (): UserState => userStateOf('u_1', NOTHING_STORED);
 
 function contextOf(items: Map<string, ItemFacts> = new Map()): ApplyContext {
   return {
     source: 'events.raw.v1:0',
-    shardId: 'events.raw.v1:0',
     shardAppliedOffset: -1n,
     qualityWindowStartMs: 0,
     nowMs: T0,

@@ -72,7 +72,19 @@ export const guardFields = {
   recentEvents: GUARD_RECENT,
 } as const;
 
-export function userStateOf(userKey: string, stored: StoredUserState): UserState {
+/** What the store holds of a user it never saw (tests, tools); `userStateOf` copies it. */
+export const NOTHING_STORED: Readonly<StoredUserState> = Object.freeze({
+  profile: {},
+  categoryAffinity: {},
+  brandAffinity: {},
+  sequence: [],
+  sessionItems: [],
+  impressions: [],
+  guard: {},
+  tombstone: undefined,
+});
+
+export function userStateOf(userKey: string, stored: Readonly<StoredUserState>): UserState {
   const offsets: Record<string, string> = {};
   for (const [field, value] of Object.entries(stored.guard)) {
     if (field.startsWith(GUARD_OFFSET_PREFIX))
@@ -119,10 +131,8 @@ export type EventOutcome =
   | { status: 'erased' };
 
 export interface ApplyContext {
-  /** `<topic>:<partition>` of the events. */
+  /** `<topic>:<partition>` of the events; also the shard of shared aggregates it writes. */
   source: string;
-  /** The shard of shared aggregates this source writes (popularity, quality counts). */
-  shardId: string;
   /** Offset of the shard's writes already applied (events at or below it are not counted again). */
   shardAppliedOffset: bigint;
   /** Start of the data-quality window the flush counts into (none: nothing is counted). */
@@ -185,7 +195,7 @@ export function countShard(
     return;
   const window = String(context.qualityWindowStartMs);
   context.writes
-    .shard(context.shardId)
+    .shard(context.source)
     .increment({ family: 'quality', qualifier: window }, field, by)
     .expire({ family: 'quality', qualifier: window }, featureRetention.qualityWindowSeconds);
 }

@@ -1,17 +1,7 @@
-import { userStateOf, type UserState } from '@recsys/features';
+import { NOTHING_STORED, userStateOf, type UserState } from '@recsys/features';
 import { LruUserStateCache } from './user-state-cache';
 
-const state = (userKey: string): UserState =>
-  userStateOf(userKey, {
-    profile: {},
-    categoryAffinity: {},
-    brandAffinity: {},
-    sequence: [],
-    sessionItems: [],
-    impressions: [],
-    guard: {},
-    tombstone: undefined,
-  });
+const state = (userKey: string): UserState => userStateOf(userKey, NOTHING_STORED);
 
 describe('LruUserStateCache', () => {
   it('evicts the least recently used user beyond its capacity and counts hits, misses, evictions', () => {

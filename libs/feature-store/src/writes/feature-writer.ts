@@ -2,8 +2,8 @@
  * Applies batches of one source partition's events to the feature store: users' states come from the
  * owner's cache (loaded from Redis on a miss), libs/features decides every write, and one flush per batch
  * writes each slot group once, guarded so that a replay at or below what a group holds changes nothing
- * (FORMAT.md "Feature store (v2)", "Exactly once"). The shard group, written last, carries the source
- * offset everything before it covers: where a consumer resumes.
+ * (FORMAT.md "Feature store (v2)", "Writes and exactly once"). The resume mark, written after every
+ * group of a flush, is where the source's consumer resumes.
  */
 import { AppError } from '@recsys/contracts';
 import {
@@ -22,7 +22,7 @@ import {
 } from '@recsys/features';
 import { featureKeys } from '../keys';
 import type { ErasureSubjects } from '../privacy/erasure-subjects';
-import { readShardOffset, readUserStates } from '../reads';
+import { readShardGuardOffset, readUserStates } from '../reads';
 import { ItemFactsCache } from './item-facts-cache';
 import type { RedisConnection } from '../redis-connection';
 import { WriteExecutor, type GuardedGroup } from './write-executor';
@@ -111,7 +111,6 @@ export class FeatureWriter {
     const { pool, items } = input;
     return {
       source: batch.source,
-      shardId: batch.source,
       shardAppliedOffset: input.shardAppliedOffset,
       qualityWindowStartMs: batch.quality?.windowStartMs,
       nowMs: Date.now(),
@@ -166,7 +165,7 @@ export class FeatureWriter {
   private async shardOffsetOf(source: string): Promise<bigint> {
     const known = this.shardOffsets.get(source);
     if (known !== undefined) return known;
-    const stored = await readShardOffset(this.redis, source);
+    const stored = await readShardGuardOffset(this.redis, source, 'applied');
     this.shardOffsets.set(source, stored);
     return stored;
   }
