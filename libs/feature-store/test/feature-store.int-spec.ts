@@ -1,5 +1,10 @@
 import type { ItemUpsertedV1, StorefrontEvent } from '@recsys/contracts';
-import { decodeItemFeatures, decodeUserFeatures, updatePlanOf } from '@recsys/features';
+import {
+  decodeItemFeatures,
+  decodeUserFeatures,
+  updatePlanOf,
+  type EventToApply,
+} from '@recsys/features';
 import { AppError } from '@recsys/contracts';
 import { integrationEnvironment, redisTargets, testNamespace } from '@recsys/testing';
 import {
@@ -7,6 +12,8 @@ import {
   ErasureStore,
   FeatureStore,
   RedisConnection,
+  type FeatureWriter,
+  type WriteExecutor,
   defaultFeatureStoreSettings,
   featureKeys,
   utcDay,
@@ -312,20 +319,87 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
     // A new owner resumes after the mark and replays.
     await store.writer().apply({ source, events: traffic.slice(8), lastOffset: 23n });
 
-    const onceRedis = new RedisConnection(target.config(`${namespace.redisKeyPrefix}crash-once:`));
+    await expectSameAsOnePass('crash-once', {
+      source,
+      traffic,
+      users: ['u_c0', 'u_c1'],
+      items: ['sku-c0', 'sku-c1', 'sku-c2'],
+    });
+  });
+
+  /** Fails the writer's Nth group execution once: before Redis runs it, or after (the reply lost). */
+  function failExecutionOnce(writer: FeatureWriter, call: number, when: 'before' | 'after'): void {
+    const executor = (writer as unknown as { executor: WriteExecutor }).executor;
+    const execute = executor.executeAll.bind(executor);
+    let calls = 0;
+    executor.executeAll = async (groups) => {
+      calls += 1;
+      if (calls !== call) return execute(groups);
+      if (when === 'after') await execute(groups);
+      throw new Error('connection lost');
+    };
+  }
+
+  it.each([
+    { phase: 'aggregates', when: 'before' },
+    { phase: 'aggregates', when: 'after' },
+    { phase: 'users', when: 'before' },
+    { phase: 'users', when: 'after' },
+    { phase: 'resume mark', when: 'before' },
+  ] as const)(
+    'loses nothing when the same writer retries a batch whose $phase flush failed ($when Redis ran it)',
+    async ({ phase, when }) => {
+      const tag = `${phase.replace(' ', '-')}-${when}`;
+      const source = `events.raw.v1:${tag}`;
+      const traffic = Array.from({ length: 24 }, (_, index) => ({
+        plan: updatePlanOf({
+          ...view(`f${tag}${index}`, `sku-${tag}${index % 3}`, T0 + index * 60_000),
+          userId: `u_${tag}${index % 2}`,
+          sessionId: 'f',
+        }),
+        offset: BigInt(index),
+        receivedAtMs: T0,
+      }));
+      const writer = store.writer();
+      await writer.apply({ source, events: traffic.slice(0, 8), lastOffset: 7n });
+      if (phase === 'resume mark')
+        Object.assign(writer as unknown as Record<string, unknown>, {
+          markResume: () => Promise.reject(new Error('connection lost')),
+        });
+      else failExecutionOnce(writer, phase === 'aggregates' ? 1 : 2, when);
+      const failing = { source, events: traffic.slice(8, 16), lastOffset: 15n };
+      await expect(writer.apply(failing)).rejects.toThrow('connection lost');
+      // The consumer retries the batch on the same writer, then goes on.
+      if (phase === 'resume mark') delete (writer as unknown as Record<string, unknown>).markResume;
+      await writer.apply(failing);
+      await writer.apply({ source, events: traffic.slice(16), lastOffset: 23n });
+      await expectSameAsOnePass(`retry-once-${tag}`, {
+        source,
+        traffic,
+        users: [`u_${tag}0`, `u_${tag}1`],
+        items: [0, 1, 2].map((n) => `sku-${tag}${n}`),
+      });
+    },
+  );
+
+  /** The store holds what one straight pass over `traffic` writes under a fresh prefix. */
+  async function expectSameAsOnePass(
+    prefix: string,
+    input: { source: string; traffic: EventToApply[]; users: string[]; items: string[] },
+  ): Promise<void> {
+    const { source, traffic, users, items } = input;
+    const onceRedis = new RedisConnection(target.config(`${namespace.redisKeyPrefix}${prefix}:`));
     const once = new FeatureStore(onceRedis, defaultFeatureStoreSettings);
     await onceRedis.connect();
     try {
-      await once.writer().apply({ source, events: traffic, lastOffset: 23n });
-      const users = ['u_c0', 'u_c1'];
-      const items = ['sku-c0', 'sku-c1', 'sku-c2'];
+      await once.writer().apply({ source, events: traffic, lastOffset: traffic.at(-1)!.offset });
       for (const userKey of users)
         expect((await store.readUser(userKey)).profile).toEqual(
           (await once.readUser(userKey)).profile,
         );
-      const [crashed, straight] = [await store.readItems(items), await once.readItems(items)];
+      const [stored, straight] = [await store.readItems(items), await once.readItems(items)];
       for (const itemId of items) {
-        const [left, right] = [crashed.get(itemId)!, straight.get(itemId)!];
+        const [left, right] = [stored.get(itemId)!, straight.get(itemId)!];
         expect(Object.keys(left).sort()).toEqual(Object.keys(right).sort());
         // Counts exactly; decayed sums up to the order of float additions.
         for (const field of Object.keys(right))
@@ -333,14 +407,13 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
       }
       for (const itemId of items)
         expect(await store.coVisitation(itemId, 10)).toEqual(await once.coVisitation(itemId, 10));
-      const popular = (reader: FeatureStore) => reader.popular(10);
-      expect((await popular(store)).filter((entry) => entry.itemId.startsWith('sku-c'))).toEqual(
-        (await popular(once)).filter((entry) => entry.itemId.startsWith('sku-c')),
-      );
+      const ours = (entries: { itemId: string }[]) =>
+        entries.filter((entry) => items.includes(entry.itemId));
+      expect(ours(await store.popular(100))).toEqual(ours(await once.popular(100)));
     } finally {
       await onceRedis.disconnect();
     }
-  });
+  }
 
   it('refuses a flush whose user changed since it was read (erasure) and re-reads on the retry', async () => {
     const writer = store.writer();

@@ -94,8 +94,25 @@ export class FeatureWriter {
       applyEvent(states.get(event.plan.userKey)!, event, context),
     );
     this.countQuality(batch, context);
-    await this.flush(batch, { states, items, writes, shardAppliedOffset });
+    try {
+      await this.flush(batch, { states, items, writes, shardAppliedOffset });
+    } catch (error) {
+      this.forgetBatch(batch.source, states.keys(), items.keys());
+      throw error;
+    }
     return outcomes;
+  }
+
+  /**
+   * A flush that failed part-way (Redis down, a reply lost, a refused guard) leaves the cached states
+   * of the batch's users ahead of what Redis holds: a retry from them would skip the unwritten events,
+   * and their item and shard writes with them. Forget all the batch touched; the retry reads what
+   * Redis holds, and the guards skip whatever did get written.
+   */
+  private forgetBatch(source: string, userKeys: Iterable<string>, itemIds: Iterable<string>): void {
+    for (const userKey of userKeys) this.cache.delete(userKey);
+    this.itemFacts.forget(source, itemIds);
+    this.shardOffsets.delete(source);
   }
 
   private contextOf(
@@ -227,20 +244,13 @@ export class FeatureWriter {
           ]
         : [];
     const refused = await this.executor.executeAll([...itemGroups, ...shardGroup]);
-    const written = itemGroups.filter((entry) => !refused.includes(entry));
+    if (refused.length > 0) throw conflict(refused, batch.source);
     this.itemFacts.applied(
       batch.source,
-      written.map(({ group }) => group.id),
+      itemGroups.map(({ group }) => group.id),
       batch.lastOffset,
     );
-    this.itemFacts.forget(
-      batch.source,
-      refused.filter(({ group }) => group.kind === 'item').map(({ group }) => group.id),
-    );
-    if (shardGroup.length > 0 && refused.includes(shardGroup[0]!))
-      this.shardOffsets.delete(batch.source);
-    else if (shardGroup.length > 0) this.shardOffsets.set(batch.source, batch.lastOffset);
-    if (refused.length > 0) throw conflict(refused, batch.source);
+    if (shardGroup.length > 0) this.shardOffsets.set(batch.source, batch.lastOffset);
   }
 
   private async flushUsers(batch: EventBatch, input: FlushInput): Promise<void> {
@@ -252,12 +262,11 @@ export class FeatureWriter {
       }),
     );
     const refused = await this.executor.executeAll(userGroups);
-    for (const group of userGroups) {
-      const state = input.states.get(group.group.id)!;
-      if (refused.includes(group)) this.cache.delete(group.group.id);
-      else state.guard.storedOffsets = { ...state.guard.offsets };
-    }
     if (refused.length > 0) throw conflict(refused, batch.source);
+    for (const { group } of userGroups) {
+      const state = input.states.get(group.id)!;
+      state.guard.storedOffsets = { ...state.guard.offsets };
+    }
   }
 
   /** Every group of the flushes up to `lastOffset` is written: where the source's consumer resumes. */

@@ -3,7 +3,8 @@
  * - an item's hash, reused for `hashTtlMs` (its features in training snapshots are then at most that
  *   much older than the batch — older, never newer, so an example still cannot see its own outcome);
  * - the offset of each of its own sources the item's guard holds: only this owner moves it, so it is
- *   known after each flush, and a refused flush (another writer moved it) forgets it.
+ *   known after each flush, and a flush that failed (another writer moved it, or Redis did not answer)
+ *   forgets it.
  * Both are bounded: a map that outgrows `maxEntries` starts over.
  */
 import { guardFields, type ItemFacts, type StoredHash } from '@recsys/features';
