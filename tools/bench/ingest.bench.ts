@@ -1,14 +1,18 @@
 /**
  * `npm run bench:ingest [-- --events 50000 --batch 100 --concurrency 16 --rounds 3 --json <file>]`
- * Events/s through the collector's HTTP API (its own process, built output) next to a bare kafkajs
- * producer sending the same events, in the same batches and concurrency, with the same guarantees
- * (idempotent, acks from all in-sync replicas), to the same broker, in the same run. Rounds alternate
- * which goes first (the shared machine's load drifts); figures are medians over rounds.
+ * Events/s through the collector's HTTP API (its own process, built output) next to two reference arms
+ * fed the same events in the same batches and concurrency, to the same broker, in the same run:
+ * - "Fastify + kafkajs, no validation": its own process, over the same HTTP client, that parses the body
+ *   and sends each event as it came (unvalidated-ingest.server.ts), with the CPU per event of both
+ *   server processes;
+ * - a bare kafkajs producer in this process, without HTTP.
+ * Both producers give the collector's guarantees (idempotent, acks from all in-sync replicas). Rounds
+ * rotate which arm goes first (the shared machine's load drifts); figures are medians over rounds.
  */
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { StorefrontEvent } from '@recsys/contracts';
 import { buildServices, testNamespace } from '@recsys/testing';
-import { figure, type BenchResult } from './bench-result';
+import { figure, type BenchResult, type Figure } from './bench-result';
 import {
   median,
   numberOption,
@@ -18,6 +22,8 @@ import {
   startService,
   withInfrastructure,
 } from './bench-support';
+import { processCpuMicros } from './cost-meters';
+import { startUnvalidatedArm } from './unvalidated-ingest-arm';
 
 const WRITE_KEY = 'bench-write-key-0123456789abcdef';
 
@@ -99,60 +105,139 @@ function sendBareTo(producer: Producer, topic: string) {
   };
 }
 
-interface Round {
-  collector: number;
-  bare: number;
+type ArmName = 'collector' | 'unvalidated' | 'bare';
+
+/** One arm: how it sends a batch, and the process whose CPU it spends (none: the bench's own). */
+interface Arm {
+  name: ArmName;
+  send: (batch: StorefrontEvent[]) => Promise<void>;
+  pid?: number;
 }
 
-/** One round: both senders over fresh events, in alternating order so neither always goes first. */
+interface ArmRun {
+  eventsPerSecond: number;
+  /** CPU of the arm's own process per event (user + system); absent for the in-process arm. */
+  cpuMicrosPerEvent?: number;
+}
+
+type Round = Record<ArmName, ArmRun>;
+
+async function measureArm(
+  arm: Arm,
+  batches: StorefrontEvent[][],
+  concurrency: number,
+): Promise<ArmRun> {
+  const cpuBefore = arm.pid === undefined ? undefined : processCpuMicros(arm.pid);
+  const eventsPerSecond = await timed(batches, concurrency, arm.send);
+  if (arm.pid === undefined || cpuBefore === undefined) return { eventsPerSecond };
+  const events = batches.reduce((sum, batch) => sum + batch.length, 0);
+  return { eventsPerSecond, cpuMicrosPerEvent: (processCpuMicros(arm.pid) - cpuBefore) / events };
+}
+
+/** One round: every arm over fresh events, the order rotating so that no arm always goes first. */
 async function measureRound(options: {
   index: number;
   count: number;
   batchSize: number;
   concurrency: number;
-  post: (batch: StorefrontEvent[]) => Promise<void>;
-  sendBare: (batch: StorefrontEvent[]) => Promise<void>;
+  arms: readonly Arm[];
 }): Promise<Round> {
-  const run = (send: (batch: StorefrontEvent[]) => Promise<void>) =>
-    timed(batchesOf(events(options.count), options.batchSize), options.concurrency, send);
-  if (options.index % 2 === 0) {
-    const collector = await run(options.post);
-    return { collector, bare: await run(options.sendBare) };
+  const { arms, index } = options;
+  const order = arms.map((_, position) => arms[(position + index) % arms.length]!);
+  const round: Partial<Round> = {};
+  for (const arm of order) {
+    const batches = batchesOf(events(options.count), options.batchSize);
+    round[arm.name] = await measureArm(arm, batches, options.concurrency);
   }
-  const bare = await run(options.sendBare);
-  return { collector: await run(options.post), bare };
+  return round as Round;
+}
+
+/** The median over rounds of `collector ÷ other`, and each round's value for the detail column. */
+function ratioOf(rounds: Round[], value: (round: Round) => number) {
+  return {
+    value: round(median(rounds.map(value)), 2),
+    detail: `per round: ${rounds.map((entry) => round(value(entry), 2)).join(', ')}`,
+    note: rounds.length === 1 ? 'one round' : `median of ${rounds.length} rotating rounds`,
+  };
+}
+
+function cpuOf(run: ArmRun): number {
+  return run.cpuMicrosPerEvent ?? Number.NaN;
+}
+
+function rateFigures(rounds: Round[]): Figure[] {
+  const rate = (arm: ArmName) =>
+    round(median(rounds.map((entry) => entry[arm].eventsPerSecond)), 0);
+  return [
+    figure('ingest.collector.eventsPerSecond', 'collector ingest over HTTP', {
+      value: rate('collector'),
+      unit: 'events/s',
+      note: 'collector in its own process; 202 only after Kafka acknowledged',
+    }),
+    figure('ingest.unvalidated.eventsPerSecond', 'Fastify + kafkajs, no validation, over HTTP', {
+      value: rate('unvalidated'),
+      unit: 'events/s',
+      note: 'own process, same HTTP client and batches; parses the body and sends it as it came',
+    }),
+    figure('ingest.bare.eventsPerSecond', 'bare kafkajs producer, same events and broker', {
+      value: rate('bare'),
+      unit: 'events/s',
+      note: 'idempotent, acks=-1, same batches and concurrency',
+    }),
+  ];
+}
+
+function ratioFigures(rounds: Round[]): Figure[] {
+  const rate = (arm: ArmName) => (entry: Round) => entry[arm].eventsPerSecond;
+  const cpu = (arm: ArmName) => median(rounds.map((entry) => cpuOf(entry[arm])));
+  return [
+    figure('ingest.ratio', 'collector / bare kafkajs producer', {
+      unit: '×',
+      ...ratioOf(rounds, (entry) => rate('collector')(entry) / rate('bare')(entry)),
+    }),
+    figure('ingest.ratioToUnvalidatedArm', 'collector / Fastify + kafkajs without validation', {
+      unit: '×',
+      ...ratioOf(rounds, (entry) => rate('collector')(entry) / rate('unvalidated')(entry)),
+    }),
+    figure('ingest.collector.cpuMicrosPerEvent', 'collector CPU per event', {
+      value: round(cpu('collector'), 1),
+      unit: 'µs',
+      note: 'the collector process (user + system, /proc), over its timed runs',
+    }),
+    figure('ingest.unvalidated.cpuMicrosPerEvent', 'Fastify + kafkajs CPU per event', {
+      value: round(cpu('unvalidated'), 1),
+      unit: 'µs',
+      note: 'the arm process (user + system, /proc), over its timed runs',
+    }),
+    figure('ingest.cpuRatioToUnvalidatedArm', 'collector / Fastify + kafkajs, CPU per event', {
+      unit: '×',
+      ...ratioOf(rounds, (entry) => cpuOf(entry.collector) / cpuOf(entry.unvalidated)),
+    }),
+  ];
 }
 
 function resultOf(rounds: Round[], size: BenchResult['size'], startedAt: string): BenchResult {
-  const collector = median(rounds.map((entry) => entry.collector));
-  const bare = median(rounds.map((entry) => entry.bare));
-  const ratio = median(rounds.map((entry) => entry.collector / entry.bare));
-  const perRound = rounds.map((entry) => round(entry.collector / entry.bare, 2)).join(', ');
   return {
     bench: 'ingest',
     startedAt,
     finishedAt: new Date().toISOString(),
     size,
-    figures: [
-      figure('ingest.collector.eventsPerSecond', 'collector ingest over HTTP', {
-        value: round(collector, 0),
-        unit: 'events/s',
-        note: 'collector in its own process; 202 only after Kafka acknowledged',
-      }),
-      figure('ingest.bare.eventsPerSecond', 'bare kafkajs producer, same events and broker', {
-        value: round(bare, 0),
-        unit: 'events/s',
-        note: 'idempotent, acks=-1, same batches and concurrency',
-      }),
-      figure('ingest.ratio', 'collector / bare kafkajs producer', {
-        value: round(ratio, 2),
-        unit: '×',
-        detail: `per round: ${perRound}`,
-        note: rounds.length === 1 ? 'one round' : `median of ${rounds.length} alternating rounds`,
-      }),
-    ],
+    figures: [...rateFigures(rounds), ...ratioFigures(rounds)],
     notes: [],
   };
+}
+
+function bareProducer(brokers: string): Producer {
+  const kafka = new Kafka({
+    clientId: 'bench-bare',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }
 
 async function main(): Promise<void> {
@@ -164,30 +249,29 @@ async function main(): Promise<void> {
   await buildServices(['collector']);
   await withInfrastructure(async ({ kafka: kafkaInfra, redis: redisInfra }) => {
     const env = collectorEnv(kafkaInfra.address, redisInfra.address);
+    const topicPrefix = env['KAFKA_TOPIC_PREFIX']!;
     const collector = await startService({ name: 'collector', env });
-    const kafka = new Kafka({
-      clientId: 'bench-bare',
-      brokers: kafkaInfra.address.split(','),
-      logLevel: logLevel.NOTHING,
+    const unvalidated = await startUnvalidatedArm({
+      brokers: kafkaInfra.address,
+      topic: `${topicPrefix}.unvalidated.events.v1`,
     });
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const producer = bareProducer(kafkaInfra.address);
     try {
       await producer.connect();
-      const post = postTo(collector.url);
-      const sendBare = sendBareTo(producer, `${env['KAFKA_TOPIC_PREFIX']}.bare.events.v1`);
+      const arms: Arm[] = [
+        { name: 'collector', send: postTo(collector.url), pid: collector.child.pid! },
+        { name: 'unvalidated', send: postTo(unvalidated.url), pid: unvalidated.pid },
+        { name: 'bare', send: sendBareTo(producer, `${topicPrefix}.bare.events.v1`) },
+      ];
       const warmup = batchesOf(events(Math.min(2_000, count)), batchSize);
-      await timed(warmup, concurrency, post);
-      await timed(warmup, concurrency, sendBare);
+      for (const arm of arms) await timed(warmup, concurrency, arm.send);
       const measured: Round[] = [];
       for (let index = 0; index < rounds; index += 1)
-        measured.push(await measureRound({ index, count, batchSize, concurrency, post, sendBare }));
+        measured.push(await measureRound({ index, count, batchSize, concurrency, arms }));
       report(resultOf(measured, { events: count, batchSize, concurrency, rounds }, startedAt));
     } finally {
       await producer.disconnect();
+      await unvalidated.stop();
       await collector.stop();
     }
   });

@@ -155,7 +155,7 @@ function detailLines(runs: readonly BenchRun[]): string[] {
 }
 
 const HOW_MEASURED = [
-  '- **ingest**: `tools/bench/ingest.bench.ts`: the collector in its own process over HTTP next to a bare kafkajs producer (idempotent, acks from all in-sync replicas) sending the same events in the same batches and concurrency to the same broker; rounds alternate which goes first; medians.',
+  '- **ingest**: `tools/bench/ingest.bench.ts`: the collector in its own process over HTTP next to two arms fed the same events in the same batches and concurrency, to the same broker: "Fastify + kafkajs, no validation" (its own process, the same HTTP client; parses the body and sends each event as it came) and a bare kafkajs producer; all producers idempotent with acks from all in-sync replicas; CPU per event of both server processes from /proc; rounds rotate which arm goes first; medians.',
   '- **preprocessor**: `tools/bench/features.bench.ts`: events/s applying a preloaded topic (stored offsets in Redis, first to last batch); freshness at a fixed rate, from before the produce call to the event’s de-duplication marker visible in Redis (written in the same atomic script as its features), polled every 5 ms; the features.updated notices’ own timestamps beside it.',
   '- **scorer**: `tools/bench/scorer.bench.ts`: a week of synthetic storefront history in Redis and a trained Conv1D champion; `GET /v1/recommendations/{user}?k=10` over HTTP at a fixed offered rate (open loop), then 16 in flight for the maximum.',
   '- **trainer**: `libs/model/bench/training-throughput.bench.ts`: optimizer steps/s at batch 256 per encoder and backend (median of timed epochs after a warm-up), examples/s = steps/s × 256; per CPU-second beside it (the machine is shared).',

@@ -20,6 +20,11 @@ export interface Target {
 
 export const TARGETS: readonly Target[] = [
   { figure: 'ingest.ratio', atLeast: 0.7, text: '≥ 0.7× bare kafkajs, same run' },
+  {
+    figure: 'ingest.ratioToUnvalidatedArm',
+    atLeast: 0.8,
+    text: '≥ 0.8× Fastify + kafkajs without validation, same run',
+  },
   { figure: 'preprocessor.eventsPerSecond', atLeast: 20_000, text: '≥ 20,000 events/s' },
   { figure: 'preprocessor.freshness.p99', atMost: 1_000, text: 'p99 ≤ 1,000 ms' },
   { figure: 'preprocessor.nodeCpuMicrosPerEvent', atMost: 60, text: '≤ 60 µs per event' },

@@ -55,7 +55,13 @@ export class PreprocessorModule {
       imports: [
         KafkaModule.forRoot({ config: config.kafka, ensureTopics: topicsToCreate(config) }),
         MetricsModule.forRoot({ serviceName: PREPROCESSOR_SERVICE_NAME }),
-        RedisModule.forRoot({ config: config.redis, featureStore: config.featureStore }),
+        RedisModule.forRoot({
+          config: config.redis,
+          featureStore: config.featureStore,
+          // Nothing written before a lost connection reaches Redis after it: the feature writer
+          // resumes from the store's offsets instead (a restarted Redis may lack its last writes).
+          connection: { resendAfterReconnect: false },
+        }),
       ],
       controllers: [OpenApiController, ErasuresController, HealthController],
       providers: [

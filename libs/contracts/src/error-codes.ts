@@ -73,6 +73,11 @@ export const errorCodes = {
    * the partition still flushing): the batch runs again from fresh state.
    */
   FEATURE_WRITE_CONFLICT: { retriable: true },
+  /**
+   * The feature store's connection was lost since the source's last flush: Redis may have restarted
+   * without its last acknowledged writes, so the source resumes from the offset the store holds.
+   */
+  FEATURE_STORE_RECONNECTED: { retriable: true },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -23,13 +23,48 @@ export type RedisClient = Redis | Cluster;
 
 const retryDelayMs = (attempt: number): number => Math.min(50 * 2 ** attempt, 2_000);
 
+export interface RedisConnectionOptions {
+  /**
+   * Queue commands issued while disconnected and re-send, after reconnecting, the ones whose replies
+   * were lost (ioredis's defaults). A writer whose guards assume Redis holds what it acknowledged turns
+   * both off: a command then reaches a server only if it was issued after the last connection loss was
+   * counted (`connectionLosses`), so a writer that checks the count before writing never writes on top
+   * of a restarted server that lost its last writes without knowing. @default true
+   */
+  resendAfterReconnect?: boolean;
+}
+
 export class RedisConnection {
   readonly client: RedisClient;
+  private losses = 0;
+  private readonly resend: boolean;
 
-  constructor(readonly config: RedisConfig) {
-    this.client = config.clusterNodes ? clusterClient(config) : singleClient(config);
+  constructor(
+    readonly config: RedisConfig,
+    options: RedisConnectionOptions = {},
+  ) {
+    const resend = options.resendAfterReconnect ?? true;
+    this.resend = resend;
+    this.client = config.clusterNodes
+      ? clusterClient(config, resend)
+      : singleClient(config, resend);
     // Without a listener ioredis prints every reconnect error; callers see failures through commands.
     this.client.on('error', () => undefined);
+    // One Redis: the connection closed. A cluster: a node's connection ended (it is re-created on the
+    // next slot refresh) or the whole cluster connection closed.
+    const countLoss = () => {
+      this.losses += 1;
+    };
+    this.client.on('close', countLoss);
+    if (this.client instanceof Cluster) this.client.on('-node', countLoss);
+  }
+
+  /**
+   * How many times a server connection was lost since start. The server may have restarted meanwhile,
+   * and a restart from an AOF written `everysec` can lack what it acknowledged in its last second.
+   */
+  get connectionLosses(): number {
+    return this.losses;
   }
 
   /** True on a Redis Cluster: a multi-key command must keep its keys in one slot. */
@@ -72,6 +107,11 @@ export class RedisConnection {
 
   /** Runs Redis commands, turning connection failures into a retriable REDIS_UNAVAILABLE. */
   async run<T>(description: string, commands: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (!this.resend && this.client.status !== 'ready')
+      throw new AppError(
+        'REDIS_UNAVAILABLE',
+        `${description} failed: Redis is ${this.client.status}`,
+      );
     try {
       return await commands(this.client);
     } catch (error) {
@@ -114,37 +154,48 @@ async function scanServer(server: Redis, match: string): Promise<string[]> {
 /** Scripts defined without a fixed number of keys (their first argument is the count). */
 export const SCRIPTS_WITH_VARIABLE_KEYS = ['recsysExecuteWrites', 'recsysEraseUserKeys'] as const;
 
-function singleClient(config: RedisConfig): Redis {
+function singleClient(config: RedisConfig, resend: boolean): Redis {
   return new Redis(config.url, {
+    enableOfflineQueue: resend,
+    autoResendUnfulfilledCommands: resend,
     keyPrefix: config.keyPrefix,
     connectTimeout: config.connectTimeoutMs,
     lazyConnect: true,
     // Commands issued in the same tick share one round trip (a flush sends one script per slot group).
-    enableAutoPipelining: true,
+    // Not without the offline queue: an auto-pipeline that goes out after its connection dropped can
+    // stay unsettled, and every later command of the connection queues behind it (seen under lost
+    // replies; redis/ioredis#1511). Commands then go one by one, still without waiting for replies.
+    enableAutoPipelining: resend,
     // quit() of a connection that never came up would otherwise keep the process alive for 2 s.
     disconnectTimeout: 200,
-    maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+    // Without re-sending, ioredis drops the commands a lost connection left unanswered once it is back,
+    // never settling them, unless it fails them first: 0 fails them as the connection closes.
+    maxRetriesPerRequest: resend ? MAX_RETRIES_PER_REQUEST : 0,
     retryStrategy: retryDelayMs,
   });
 }
 
 /** Credentials and TLS from the URL apply to every node; the nodes themselves come from the seeds. */
-function clusterClient(config: RedisConfig): Cluster {
+function clusterClient(config: RedisConfig, resend: boolean): Cluster {
   const url = new URL(config.url);
   return new Cluster(
     (config.clusterNodes ?? []).map((node) => ({ host: node.host, port: node.port })),
     {
+      // ioredis's node connections always queue; a command routed again after a node was lost can still
+      // reach it once it is back (FORMAT.md, "Writes and exactly once", says what that leaves).
+      enableOfflineQueue: resend,
       keyPrefix: config.keyPrefix,
       lazyConnect: true,
-      enableAutoPipelining: true,
+      enableAutoPipelining: resend,
       // Auto-pipelining routes a command by its first argument; a script with a variable number of keys
       // starts with that number, so it is sent on its own (ioredis routes it by its keys).
       autoPipeliningIgnoredCommands: [...SCRIPTS_WITH_VARIABLE_KEYS],
       clusterRetryStrategy: retryDelayMs,
       redisOptions: {
+        autoResendUnfulfilledCommands: resend,
         connectTimeout: config.connectTimeoutMs,
         disconnectTimeout: 200,
-        maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+        maxRetriesPerRequest: resend ? MAX_RETRIES_PER_REQUEST : 0,
         ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
         ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
         ...(url.protocol === 'rediss:' ? { tls: {} } : {}),

@@ -17,7 +17,7 @@ import {
   defaultFeatureStoreSettings,
   type FeatureStoreSettings,
 } from './feature-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection, type RedisConnectionOptions } from './redis-connection';
 
 export const REDIS_MODULE_OPTIONS = Symbol('REDIS_MODULE_OPTIONS');
 
@@ -29,6 +29,8 @@ export interface RedisModuleOptions {
    * services that degrade without Redis, such as the collector's fail-open rate limit. @default false
    */
   optionalAtStart?: boolean;
+  /** The feature writer's service turns re-sending after a reconnect off (see RedisConnectionOptions). */
+  connection?: RedisConnectionOptions;
 }
 
 @Injectable()
@@ -63,7 +65,10 @@ export class RedisModule {
       global: true,
       providers: [
         { provide: REDIS_MODULE_OPTIONS, useValue: options },
-        { provide: RedisConnection, useFactory: () => new RedisConnection(options.config) },
+        {
+          provide: RedisConnection,
+          useFactory: () => new RedisConnection(options.config, options.connection),
+        },
         {
           provide: FeatureStore,
           inject: [RedisConnection],

@@ -6,7 +6,7 @@ import {
   type EventToApply,
 } from '@recsys/features';
 import { AppError } from '@recsys/contracts';
-import { integrationEnvironment, redisTargets, testNamespace } from '@recsys/testing';
+import { integrationEnvironment, redisTargets, testNamespace, waitFor } from '@recsys/testing';
 import {
   DIRECT_SOURCE,
   ErasureStore,
@@ -58,6 +58,7 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
   const namespace = testNamespace('feature-store');
   const redis = new RedisConnection(target.config(namespace.redisKeyPrefix));
   const store = new FeatureStore(redis, { ...defaultFeatureStoreSettings, negativeSamples: 2 });
+  const shared = store;
   const SOURCE = 'events.raw.v1:0';
 
   /** Every key but the guards (what is applied moves with every batch; the features must not). */
@@ -382,12 +383,89 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
     },
   );
 
+  it('refuses to write once its connection was lost; resumed from the mark, it replays what Redis lost', async () => {
+    const source = 'events.raw.v1:11';
+    const traffic = Array.from({ length: 24 }, (_, index) => ({
+      plan: updatePlanOf({
+        ...view(`l${index}`, `sku-l${index % 3}`, T0 + index * 60_000),
+        userId: `u_l${index % 2}`,
+        sessionId: 'l',
+      }),
+      offset: BigInt(index),
+      receivedAtMs: T0,
+    }));
+    const connection = new RedisConnection(target.config(`${namespace.redisKeyPrefix}lost:`), {
+      resendAfterReconnect: false,
+    });
+    await connection.connect();
+    try {
+      const lossy = new FeatureStore(connection, defaultFeatureStoreSettings);
+      const writer = lossy.writer();
+      await writer.apply({ source, events: traffic.slice(0, 8), lastOffset: 7n });
+      const beforeLastSecond = await snapshotOf(connection);
+      await writer.apply({ source, events: traffic.slice(8, 16), lastOffset: 15n });
+      // Redis restarts from an AOF without the second batch, and the writer's connection drops.
+      await restore(connection, beforeLastSecond);
+      const losses = connection.connectionLosses;
+      connection.client.disconnect(true);
+      const reconnected = () =>
+        connection.connectionLosses > losses && connection.client.status === 'ready';
+      await waitFor(() => (reconnected() ? true : undefined), {
+        description: 'the writer to reconnect',
+      });
+      const refused = await writer
+        .apply({ source, events: traffic.slice(16), lastOffset: 23n })
+        .catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'FEATURE_STORE_RECONNECTED', retriable: true });
+      // The consumer resumes after the store's mark, on the same writer.
+      expect(await lossy.storedOffset('events.raw.v1', 11)).toBe('7');
+      await writer.apply({ source, events: traffic.slice(8), lastOffset: 23n });
+      await expectSameAsOnePass('lost-once', {
+        source,
+        traffic,
+        users: ['u_l0', 'u_l1'],
+        items: ['sku-l0', 'sku-l1', 'sku-l2'],
+        store: lossy,
+      });
+    } finally {
+      await connection.disconnect();
+    }
+  });
+
+  /** Every key under the connection's prefix, as DUMP gives it, with its TTL. */
+  async function snapshotOf(connection: RedisConnection) {
+    const keys = await connection.scanKeys('*');
+    return Promise.all(
+      keys.map(async (key) => ({
+        key,
+        value: (await connection.client.dumpBuffer(key)),
+        ttlMs: Math.max(0, await connection.client.pttl(key)),
+      })),
+    );
+  }
+
+  async function restore(
+    connection: RedisConnection,
+    snapshot: Awaited<ReturnType<typeof snapshotOf>>,
+  ): Promise<void> {
+    for (const key of await connection.scanKeys('*')) await connection.client.del(key);
+    for (const { key, value, ttlMs } of snapshot)
+      await connection.client.restore(key, ttlMs, value, 'REPLACE');
+  }
+
   /** The store holds what one straight pass over `traffic` writes under a fresh prefix. */
   async function expectSameAsOnePass(
     prefix: string,
-    input: { source: string; traffic: EventToApply[]; users: string[]; items: string[] },
+    input: {
+      source: string;
+      traffic: EventToApply[];
+      users: string[];
+      items: string[];
+      store?: FeatureStore;
+    },
   ): Promise<void> {
     const { source, traffic, users, items } = input;
+    const store = input.store ?? shared;
     const onceRedis = new RedisConnection(target.config(`${namespace.redisKeyPrefix}${prefix}:`));
     const once = new FeatureStore(onceRedis, defaultFeatureStoreSettings);
     await onceRedis.connect();

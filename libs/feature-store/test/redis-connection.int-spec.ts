@@ -1,5 +1,5 @@
 import { AppError } from '@recsys/contracts';
-import { integrationEnvironment, testNamespace } from '@recsys/testing';
+import { integrationEnvironment, testNamespace, waitFor } from '@recsys/testing';
 import { RedisConnection } from '../src';
 
 describe('RedisConnection on a real Redis', () => {
@@ -66,5 +66,34 @@ describe('RedisConnection on a real Redis', () => {
     await expect(a.run('hget on a string', (client) => client.hget('scalar', 'x'))).rejects.toThrow(
       /WRONGTYPE/,
     );
+  });
+
+  it('without re-sending: fails what a lost connection left unanswered, counts the loss, then serves again', async () => {
+    const writer = new RedisConnection(
+      { url: environment.redisUrl, keyPrefix: first.redisKeyPrefix, connectTimeoutMs: 2_000 },
+      { resendAfterReconnect: false },
+    );
+    await writer.connect();
+    try {
+      const id = await writer.client.client('ID');
+      const losses = writer.connectionLosses;
+      // A command in flight (blocked for 3 s) when the server drops the connection.
+      const inFlight = writer.run('wait on a list', (client) => client.blpop('nothing-arrives', 3));
+      const outcome = inFlight.then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await a.client.client('KILL', 'ID', String(id));
+      // Settled, as unavailable, well before the 3 s the server would have answered after.
+      expect(await outcome).toMatchObject({ code: 'REDIS_UNAVAILABLE', retriable: true });
+      await waitFor(() => (writer.client.status === 'ready' ? true : undefined), {
+        description: 'the writer to reconnect',
+      });
+      expect(writer.connectionLosses).toBeGreaterThan(losses);
+      await expect(writer.run('ping', (client) => client.ping())).resolves.toBe('PONG');
+    } finally {
+      await writer.disconnect();
+    }
   });
 });

@@ -5,13 +5,16 @@
  *
  * Resume position: with `resumeAfter`, each assigned partition resumes after the offset the handler's
  * own store says is applied (the beginning when it holds none), not at the group's committed offset,
- * and no batch of that partition is handled before the position is settled. So a store that lost its
- * last writes (Redis restarted from an AOF without its last second) is replayed, not skipped.
+ * and no batch of that partition is handled before the position is settled. The same holds after a
+ * retriable failure: the store, not the consumer, knows what is applied (Redis may have restarted
+ * without its last acknowledged writes), so the partition seeks back to after the store's offset and the
+ * batch is dropped rather than retried in place. So writes a store lost are replayed, not skipped.
  *
- * Error policy, same spirit as KafkaTopicConsumer: a retriable error retries the chunk with backoff and,
- * if it persists, is rethrown so nothing is committed (an outage blocks; nothing is lost). Any other error
- * re-runs the chunk one message at a time, so the one message that fails is dead-lettered and the rest of
- * the partition moves on.
+ * Error policy, same spirit as KafkaTopicConsumer: a retriable error retries the chunk with backoff (or,
+ * with `resumeAfter`, resumes from the store's offset after the backoff) and, if it persists, is
+ * rethrown so nothing is committed (an outage blocks; nothing is lost). Any other error re-runs the chunk
+ * one message at a time, so the one message that fails is dead-lettered and the rest of the partition
+ * moves on.
  */
 import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
 import { AppError, isRetriable, type ErrorCode, type TopicName } from '@recsys/contracts';
@@ -71,6 +74,8 @@ export class KafkaBatchConsumer {
   private readonly consumer: Consumer;
   /** Per `<topic>:<partition>` assigned at the last join: settles once its resume position is set. */
   private readonly resumed = new Map<string, Promise<void>>();
+  /** Per `<topic>:<partition>`: retriable failures in a row, each followed by a resume from the store. */
+  private readonly failuresInARow = new Map<string, number>();
 
   constructor(
     private readonly client: KafkaClient,
@@ -116,13 +121,60 @@ export class KafkaBatchConsumer {
     this.resumed.clear();
     for (const [topic, partitions] of Object.entries(assignment))
       for (const partition of partitions)
-        this.resumed.set(`${topic}:${partition}`, this.resume(topic, partition));
+        this.resumed.set(`${topic}:${partition}`, observed(this.resume(topic, partition)));
   }
 
   private async resume(topic: string, partition: number): Promise<void> {
     const stored = await this.options.resumeAfter!(topic, partition);
     const offset = stored === undefined ? await this.earliestOffset(topic, partition) : stored + 1n;
     this.consumer.seek({ topic, partition, offset: offset.toString() });
+  }
+
+  /**
+   * Waits for the partition's resume position. If the store could not say it (Redis down), asks again
+   * for the next attempt at a batch, after a pause: no batch is handled before the position is set.
+   */
+  private async settleResume(topic: string, partition: number): Promise<void> {
+    const key = `${topic}:${partition}`;
+    const pending = this.resumed.get(key);
+    try {
+      await pending;
+    } catch (error) {
+      if (this.resumed.get(key) === pending) {
+        const again = sleep(this.backoffMs(1)).then(() => this.resume(topic, partition));
+        this.resumed.set(key, observed(again));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * After the backoff of the failures in a row so far, seeks the partition to after what the store
+   * holds (the current batch is then stale). Past `maxAttempts` in a row, rethrows the failure.
+   */
+  private async resumeAfterFailure(
+    topic: string,
+    partition: number,
+    error: unknown,
+  ): Promise<void> {
+    const key = `${topic}:${partition}`;
+    const failures = (this.failuresInARow.get(key) ?? 0) + 1;
+    this.failuresInARow.set(key, failures);
+    if (failures >= (this.options.maxAttempts ?? 5)) {
+      this.failuresInARow.delete(key);
+      throw error;
+    }
+    this.client.logger.warn(
+      `${key}: ${error instanceof Error ? error.message : String(error)}; resuming after the store's offset (failure ${failures} in a row)`,
+    );
+    await sleep(this.backoffMs(failures));
+    const resumed = observed(this.resume(topic, partition));
+    this.resumed.set(key, resumed);
+    await resumed;
+  }
+
+  private backoffMs(attempt: number): number {
+    return Math.min((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1), MAX_BACKOFF_MS);
   }
 
   private async earliestOffset(topic: string, partition: number): Promise<bigint> {
@@ -139,14 +191,21 @@ export class KafkaBatchConsumer {
   private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { topic, partition } = payload.batch;
     // A batch fetched before the partition's resume position was set is stale once it is: skip it.
-    await this.resumed.get(`${topic}:${partition}`);
+    await this.settleResume(topic, partition);
     if (payload.isStale()) return;
     const size = this.options.maxBatchSize ?? 500;
     const messages = rawMessagesOf(payload.batch);
     for (let start = 0; start < messages.length; start += size) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = messages.slice(start, start + size);
-      await this.traceChunk(payload.batch.partition, chunk);
+      try {
+        await this.traceChunk(payload.batch.partition, chunk);
+        this.failuresInARow.delete(`${topic}:${partition}`);
+      } catch (error) {
+        if (this.options.resumeAfter === undefined || !isRetriable(error)) throw error;
+        await this.resumeAfterFailure(topic, partition, error);
+        return;
+      }
       payload.resolveOffset(chunk[chunk.length - 1]!.offset);
       await payload.heartbeat();
       await payload.commitOffsetsIfNecessary();
@@ -200,22 +259,28 @@ export class KafkaBatchConsumer {
     }
   }
 
+  /** Retries retriable failures in place, unless the store owns the position (see the header). */
   private async withRetries(run: () => Promise<void>): Promise<void> {
-    const maxAttempts = this.options.maxAttempts ?? 5;
+    const maxAttempts =
+      this.options.resumeAfter === undefined ? (this.options.maxAttempts ?? 5) : 1;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await run();
         return;
       } catch (error) {
         if (!isRetriable(error) || attempt >= maxAttempts) throw error;
-        const delay = Math.min(
-          (this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1),
-          MAX_BACKOFF_MS,
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await sleep(this.backoffMs(attempt));
       }
     }
   }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A resume kept for later batches: its failure is theirs to see, never an unhandled rejection. */
+function observed(resume: Promise<void>): Promise<void> {
+  resume.catch(() => undefined);
+  return resume;
 }
 
 function rawMessagesOf(batch: Batch): RawMessage[] {

@@ -2,6 +2,8 @@
  * Checks a batch of untrusted values against one contract, value by value, so a batch is never all or
  * nothing: valid values become outgoing messages; each invalid one is reported back (by index) and
  * becomes a dead letter with a typed reason, pseudonymised first. accepted + rejected = sent.
+ * A value first meets the check compiled from the contract's zod schema; only one it does not pass goes
+ * through the checks below and zod, which decides and explains a refusal (compiled-check.ts).
  */
 import type { z } from 'zod';
 import {
@@ -12,8 +14,10 @@ import {
 } from '@recsys/contracts';
 import { deadLetterMessage, type OutgoingMessage } from '@recsys/kafka';
 import { COLLECTOR_SERVICE_NAME } from '../config';
+import type { CompiledCheck } from './compiled-check';
 import type { IngestTopic } from './ingest-publisher';
 import type { RejectedEntry } from './ingest-response';
+import { jsonByteLength } from './json-byte-length';
 
 /** How a value is named in the response and in its dead letter. */
 export interface Identity {
@@ -25,6 +29,11 @@ export interface BatchContract<TValue, TTopic extends IngestTopic> {
   /** `event` or `item`, in messages. */
   noun: string;
   schema: z.ZodType<TValue>;
+  /**
+   * Compiled from `schema` (compiled-check.ts): true when zod would accept the value and return it as
+   * it is, so zod does not run. Absent: zod checks every value.
+   */
+  compiledCheck?: CompiledCheck;
   codes: { invalid: ErrorCode; tooLarge: ErrorCode };
   maxBytes: number;
   toMessage: (value: TValue) => OutgoingMessage<TTopic>;
@@ -71,15 +80,13 @@ function checkOne<TValue, TTopic extends IngestTopic>(input: {
   checked: CheckedBatch<TTopic>;
 }): Refusal | undefined {
   const { value, index, contract } = input;
+  if (contract.compiledCheck?.(value) === true) return acceptAsSent(input);
   const serialised = serialise(value);
   if (serialised === undefined) {
     const message = `${contract.noun} is nested too deeply to process`;
     return { index, value, code: contract.codes.invalid, reason: 'schema_violation', message };
   }
-  if (Buffer.byteLength(serialised) > contract.maxBytes) {
-    const message = `${contract.noun} is larger than ${contract.maxBytes} bytes`;
-    return { index, value, code: contract.codes.tooLarge, reason: 'too_large', message };
-  }
+  if (Buffer.byteLength(serialised) > contract.maxBytes) return tooLarge(input);
   const prototypeKey = prototypeKeyPath(value);
   if (prototypeKey !== undefined) {
     const message = `${contract.noun} has a __proto__ key`;
@@ -106,6 +113,33 @@ function checkOne<TValue, TTopic extends IngestTopic>(input: {
   }
   input.checked.valid.push(contract.toMessage(parsed.data));
   return undefined;
+}
+
+/**
+ * A value the compiled check passed is the value zod would return: within the nesting the serialiser
+ * takes and free of `__proto__` keys (zod's schemas are strict and bounded, records refuse the key), so
+ * of the checks above only the size is left. It is counted without stringifying the value: the
+ * publisher stringifies an accepted value once, on its way to Kafka.
+ */
+function acceptAsSent<TValue, TTopic extends IngestTopic>(input: {
+  value: unknown;
+  index: number;
+  contract: BatchContract<TValue, TTopic>;
+  checked: CheckedBatch<TTopic>;
+}): Refusal | undefined {
+  if (jsonByteLength(input.value) > input.contract.maxBytes) return tooLarge(input);
+  input.checked.valid.push(input.contract.toMessage(input.value as TValue));
+  return undefined;
+}
+
+function tooLarge<TValue, TTopic extends IngestTopic>(input: {
+  value: unknown;
+  index: number;
+  contract: BatchContract<TValue, TTopic>;
+}): Refusal {
+  const { value, index, contract } = input;
+  const message = `${contract.noun} is larger than ${contract.maxBytes} bytes`;
+  return { index, value, code: contract.codes.tooLarge, reason: 'too_large', message };
 }
 
 /**

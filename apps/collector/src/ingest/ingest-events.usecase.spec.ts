@@ -83,6 +83,35 @@ describe('IngestEventsUseCase', () => {
       expect(text).not.toContain(rawId);
   });
 
+  it('pseudonymises each user, anonymous and session id once per batch, dead letters included', async () => {
+    const calls: string[] = [];
+    const counting = pseudonymiserFor(SECRET);
+    const ingest = new IngestEventsUseCase({
+      publisher: new RecordingPublisher(),
+      limits: { maxEventBytes: 32_768 },
+      pseudonymise: {
+        userId: (id) => (calls.push(`user ${id}`), counting.userId(id)),
+        anonymousId: (id) => (calls.push(`anonymous ${id}`), counting.anonymousId(id)),
+        sessionId: (id) => (calls.push(`session ${id}`), counting.sessionId(id)),
+      },
+      metrics: new CollectorMetrics(new Registry()),
+      now: () => NOW,
+    });
+    const view = fixture('product-view');
+    const batch = [view, { ...view, eventId: 'evt-2' }, { ...view, timestamp: 'yesterday' }];
+    await ingest.execute(batch);
+    expect(calls.sort()).toEqual([`session ${idsOf(view).sessionId}`, 'user u-1001']);
+    await ingest.execute(batch);
+    expect(calls).toHaveLength(4);
+  });
+
+  it('publishes an event zod changes (a query it trims) as zod returns it', async () => {
+    const { raw, ingest } = setup();
+    const result = await ingest.execute([{ ...fixture('search'), query: '  running shoes ' }]);
+    expect(result).toEqual({ accepted: 1, rejected: [] });
+    expect(raw[0]!.value).toMatchObject({ query: 'running shoes' });
+  });
+
   it('overwrites a client-sent receivedAt: the server clock is authoritative', async () => {
     const { raw, ingest } = setup();
     await ingest.execute([{ ...fixture('page-view'), receivedAt: '2020-01-01T00:00:00Z' }]);

@@ -8,9 +8,10 @@ import { itemUpsertedV1Schema, type ItemUpsertedV1 } from '@recsys/contracts';
 import type { OutgoingMessage } from '@recsys/kafka';
 import type { CollectorMetrics } from '../metrics/collector-metrics';
 import { checkBatch, optional, textField, type Identity } from './batch-check';
+import { compiledItemCheck } from './compiled-check';
 import type { IngestPublisher } from './ingest-publisher';
 import type { IngestResult } from './ingest-response';
-import { pseudonymiseIds, type Pseudonymiser } from './pseudonymise';
+import { onceEach, pseudonymiseIds, type Pseudonymiser } from './pseudonymise';
 
 export const ITEM_EVENT_TYPE = 'item_upserted';
 
@@ -26,16 +27,18 @@ export interface IngestItemsOptions {
 
 export class IngestItemsUseCase {
   private readonly now: () => Date;
+  private readonly compiledCheck = compiledItemCheck();
 
   constructor(private readonly options: IngestItemsOptions) {
     this.now = options.now ?? (() => new Date());
   }
 
   async execute(items: unknown[]): Promise<IngestResult> {
-    const { pseudonymise } = this.options;
+    const pseudonymise = onceEach(this.options.pseudonymise);
     const checked = checkBatch(items, {
       noun: 'item',
       schema: itemUpsertedV1Schema,
+      compiledCheck: this.compiledCheck,
       codes: { invalid: 'ITEM_INVALID', tooLarge: 'ITEM_TOO_LARGE' },
       maxBytes: this.options.limits.maxEventBytes,
       toMessage: toCatalogMessage,

@@ -8,6 +8,7 @@ import {
 } from '@recsys/features';
 import {
   TOO_DEEP_MARKER,
+  onceEach,
   pseudonymiseEvent,
   pseudonymiseIds,
   pseudonymiserFor,
@@ -40,6 +41,21 @@ describe('pseudonymiseEvent', () => {
     expect(result.sessionId).toBe(pseudonymiseSessionId(SECRET, event.sessionId));
     expect(JSON.stringify(result)).not.toContain(event.anonymousId);
     expect(JSON.stringify(result)).not.toContain(event.sessionId);
+  });
+});
+
+describe('onceEach', () => {
+  it('computes each id once and gives the same pseudonyms', () => {
+    const calls: string[] = [];
+    const once = onceEach({
+      userId: (id) => (calls.push(id), pseudonymise.userId(id)),
+      anonymousId: (id) => (calls.push(id), pseudonymise.anonymousId(id)),
+      sessionId: (id) => (calls.push(id), pseudonymise.sessionId(id)),
+    });
+    for (const id of ['a', 'b', 'a', 'a']) expect(once.userId(id)).toBe(pseudonymise.userId(id));
+    expect(once.sessionId('a')).toBe(pseudonymise.sessionId('a'));
+    expect(once.anonymousId('a')).toBe(pseudonymise.anonymousId('a'));
+    expect(calls).toEqual(['a', 'b', 'a', 'a']);
   });
 });
 

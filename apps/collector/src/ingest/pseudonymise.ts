@@ -27,18 +27,40 @@ export function pseudonymiserFor(secret: string): Pseudonymiser {
   };
 }
 
+/** Computes each id's pseudonym once and remembers it; one per batch, so it holds one batch's ids. */
+export function onceEach(pseudonymise: Pseudonymiser): Pseudonymiser {
+  const remembering = (pseudonymiseOne: (id: string) => string) => {
+    const known = new Map<string, string>();
+    return (id: string): string => {
+      let pseudonym = known.get(id);
+      if (pseudonym === undefined) {
+        pseudonym = pseudonymiseOne(id);
+        known.set(id, pseudonym);
+      }
+      return pseudonym;
+    };
+  };
+  return {
+    userId: remembering(pseudonymise.userId),
+    anonymousId: remembering(pseudonymise.anonymousId),
+    sessionId: remembering(pseudonymise.sessionId),
+  };
+}
+
+/** The event with its shopper ids pseudonymised and, when given, the collector's `receivedAt`. */
 export function pseudonymiseEvent(
   event: StorefrontEvent,
   pseudonymise: Pseudonymiser,
+  receivedAt?: string,
 ): StorefrontEvent {
-  return {
-    ...event,
-    ...(event.userId === undefined ? {} : { userId: pseudonymise.userId(event.userId) }),
-    ...(event.anonymousId === undefined
-      ? {}
-      : { anonymousId: pseudonymise.anonymousId(event.anonymousId) }),
-    sessionId: pseudonymise.sessionId(event.sessionId),
-  };
+  // One copy per event (this runs for every accepted event); a field already there keeps its place.
+  const copy = { ...event };
+  if (receivedAt !== undefined) copy.receivedAt = receivedAt;
+  if (event.userId !== undefined) copy.userId = pseudonymise.userId(event.userId);
+  if (event.anonymousId !== undefined)
+    copy.anonymousId = pseudonymise.anonymousId(event.anonymousId);
+  copy.sessionId = pseudonymise.sessionId(event.sessionId);
+  return copy;
 }
 
 /** Deeper than any contract nests; a payload nested further is cut here rather than walked. */

@@ -34,6 +34,14 @@ export const UNEXPRESSED_RULES = {
   purchaseRevenue: '`revenue` must equal the sum of quantity × price over `items`, within 0.01.',
 } as const;
 
+/**
+ * Each schema that carries a rule of `UNEXPRESSED_RULES`, with the rule: its generated JSON Schema
+ * describes it, and a validator compiled from the JSON Schema must leave such values to zod.
+ */
+export const unexpressedRuleOf: ReadonlyMap<unknown, string> = new Map([
+  [storefrontEventSchemas.purchase, UNEXPRESSED_RULES.purchaseRevenue],
+]);
+
 const identityRequired: ReadonlySet<unknown> = new Set([
   ...Object.values(storefrontEventSchemas),
   recommendationRequestV1Schema,
@@ -90,9 +98,8 @@ function addContractRefinements(context: { zodSchema: unknown; jsonSchema: JsonS
   if (isTrimmedRequiredString(zodSchema, jsonSchema)) addPattern(jsonSchema, NOT_BLANK);
   const maxIds = idListLength(zodSchema);
   if (maxIds !== undefined) addPattern(jsonSchema, idListPattern(maxIds));
-  if (zodSchema === storefrontEventSchemas.purchase) {
-    jsonSchema['description'] = UNEXPRESSED_RULES.purchaseRevenue;
-  }
+  const unexpressed = unexpressedRuleOf.get(zodSchema);
+  if (unexpressed !== undefined) jsonSchema['description'] = unexpressed;
 }
 
 /**

@@ -32,6 +32,7 @@ export interface UserStateCache {
   get(userKey: string): UserState | undefined;
   set(userKey: string, state: UserState): void;
   delete(userKey: string): void;
+  clear(): void;
 }
 
 export interface EventBatch {
@@ -58,6 +59,8 @@ export class FeatureWriter {
   private readonly executor: WriteExecutor;
   /** Offset each source's shard holds, as this owner last wrote or read it. */
   private readonly shardOffsets = new Map<string, bigint>();
+  /** The connection's loss count each source last wrote under (see `assertSameConnection`). */
+  private readonly connectionEpochs = new Map<string, number>();
 
   private readonly subjects: ErasureSubjects;
   private readonly settings: FeatureWriterSettings;
@@ -212,12 +215,41 @@ export class FeatureWriter {
    * consumer resumes from the mark, before any user left unwritten.
    */
   private async flush(batch: EventBatch, input: FlushInput): Promise<void> {
+    this.assertSameConnection(batch.source);
     await this.flushAggregates(batch, input);
+    this.assertSameConnection(batch.source);
     await this.flushUsers(batch, input);
+    this.assertSameConnection(batch.source);
     await this.executor.writeTombstoneConsent(input.writes, (userKey) =>
       this.subjects.subjectOf(userKey),
     );
+    this.assertSameConnection(batch.source);
     await this.markResume(batch);
+  }
+
+  /**
+   * Called right before each phase issues its writes. If the connection was lost since this source's
+   * last flush, Redis may have restarted from an AOF without its last second: writing this batch on top
+   * would move guards past events whose writes are gone, and a replay would then skip them. So the
+   * writer forgets all it cached and refuses; the consumer resumes the source from the store's mark.
+   * (With `resendAfterReconnect: false`, no command issued before the loss reaches the server after it.)
+   */
+  private assertSameConnection(source: string): void {
+    const losses = this.redis.connectionLosses;
+    const epoch = this.connectionEpochs.get(source);
+    this.connectionEpochs.set(source, losses);
+    if (epoch === undefined || epoch === losses) return;
+    this.forgetAll();
+    throw new AppError(
+      'FEATURE_STORE_RECONNECTED',
+      `the Redis connection was lost since ${source} last wrote; resuming from the store's offset`,
+    );
+  }
+
+  private forgetAll(): void {
+    this.cache.clear();
+    this.itemFacts.clear();
+    this.shardOffsets.clear();
   }
 
   private async flushAggregates(batch: EventBatch, input: FlushInput): Promise<void> {

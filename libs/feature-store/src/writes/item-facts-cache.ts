@@ -75,6 +75,12 @@ export class ItemFactsCache {
     }
   }
 
+  /** Everything: the store may have lost writes this cache saw applied. */
+  clear(): void {
+    this.offsets.clear();
+    this.hashes.clear();
+  }
+
   private async readHashes(itemIds: readonly string[], now: number): Promise<void> {
     if (itemIds.length === 0) return;
     const hashes = await this.redis.run('read items', (client) =>

@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,10 +28,22 @@ export interface ControlledServer {
   restart(): Promise<void>;
 }
 
+/** Redis, with its append-only file in reach: a test can cut off what it wrote last. */
+export interface ControlledRedis extends ControlledServer {
+  /** Bytes of the AOF Redis appends to now (its newest incremental file). */
+  aofBytes(): Promise<number>;
+  /**
+   * Cuts the AOF back to `bytes` (a size `aofBytes` gave earlier) while Redis is down, as a slow disk
+   * or a machine crash would under `appendfsync everysec`; Redis loads what is left of a cut-off
+   * command or transaction as nothing (`aof-load-truncated yes`, its default). Returns the bytes cut.
+   */
+  truncateAof(bytes: number): Promise<number>;
+}
+
 export interface PrivateInfrastructure {
   readonly runDir: string;
   readonly kafka: ControlledServer;
-  readonly redis: ControlledServer;
+  readonly redis: ControlledRedis;
   /** The addresses in the shape `serviceEnv` takes. */
   readonly environment: IntegrationEnvironment;
   /** Stops both servers and deletes their data. */
@@ -59,6 +71,29 @@ function controlled(runDir: string, service: LocalService, address: string): Con
     },
     restart: async () => {
       await script(runDir, service, 'restart');
+    },
+  };
+}
+
+function controlledRedis(runDir: string, address: string): ControlledRedis {
+  const aofDir = join(runDir, 'redis', 'appendonlydir');
+  /** The incremental file the manifest lists last: where Redis appends. */
+  const incrementalFile = async (): Promise<string> => {
+    const manifest = await readFile(join(aofDir, 'appendonly.aof.manifest'), 'utf8');
+    const files = [...manifest.matchAll(/^file (\S+) seq \d+ type i$/gm)].map((match) => match[1]!);
+    if (files.length === 0) throw new Error(`no incremental AOF in ${aofDir}`);
+    return join(aofDir, files.at(-1)!);
+  };
+  return {
+    ...controlled(runDir, 'redis', address),
+    aofBytes: async () => (await stat(await incrementalFile())).size,
+    truncateAof: async (bytes) => {
+      const file = await incrementalFile();
+      const size = (await stat(file)).size;
+      if (bytes > size)
+        throw new Error(`${file} has ${size} bytes, fewer than ${bytes}: rewritten?`);
+      await truncate(file, bytes);
+      return size - bytes;
     },
   };
 }
@@ -106,7 +141,7 @@ export async function startPrivateInfrastructure(label: string): Promise<Private
   return {
     runDir,
     kafka: controlled(runDir, 'kafka', kafkaAddress),
-    redis: controlled(runDir, 'redis', redisAddress),
+    redis: controlledRedis(runDir, redisAddress),
     environment: { kafkaBrokers: [kafkaAddress], redisUrl: redisAddress },
     stop: stopBoth,
   };
