@@ -124,7 +124,12 @@ describe('the web console in headless Chromium over a running stack', () => {
         return listing.window.examples >= 1_000 ? true : undefined;
       },
       { description: 'training examples in the window', timeoutMs: 120_000, intervalMs: 500 },
-    );
+    ).catch((error: unknown) => {
+      // Where the examples stopped shows in what the preprocessor and the trainer said last.
+      const said = (name: ServiceName) =>
+        `${name}:\n${services[name]?.output().slice(-4_000) ?? '(not started)'}`;
+      throw new Error(`${String(error)}\n${said('preprocessor')}\n${said('trainer')}`);
+    });
     for (let attempt = 1; ; attempt += 1) {
       const run = await api<{ status: string; version: string }>('/v1/models/train', {
         service: 'trainer',
