@@ -438,7 +438,7 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
     return Promise.all(
       keys.map(async (key) => ({
         key,
-        value: (await connection.client.dumpBuffer(key)),
+        value: await connection.client.dumpBuffer(key),
         ttlMs: Math.max(0, await connection.client.pttl(key)),
       })),
     );
