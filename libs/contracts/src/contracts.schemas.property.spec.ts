@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import {
   arbitraryFromJsonSchema,
+  balancePurchases,
   mutationsOf,
+  overTheWire,
   propertyParameters,
   type JsonSchema,
 } from '@recsys/testing';
@@ -28,22 +30,6 @@ const schemas: Record<string, z.ZodType> = {
   'rank-request.v1 (HTTP)': rankRequestV1Schema,
   'offer-request.v1 (HTTP)': offerRequestV1Schema,
 };
-
-/** What a storefront's JSON becomes on the server: no undefined, own `__proto__` keys kept as data. */
-const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? 'null');
-
-/** A purchase's revenue is the sum of its lines (the one rule JSON Schema cannot state). */
-function balancePurchases(value: unknown): unknown {
-  const order = value as { eventType?: string; items?: Array<{ quantity: number; price: number }> };
-  if (order.eventType !== 'purchase' || !Array.isArray(order.items)) return value;
-  const total = (lines: Array<{ quantity: number; price: number }>) =>
-    lines.reduce((sum, line) => sum + line.quantity * line.price, 0);
-  const items =
-    total(order.items) > 1e9
-      ? order.items.map((line) => ({ ...line, price: line.price % 100 }))
-      : order.items;
-  return { ...order, items, revenue: total(items) };
-}
 
 function issuesOf(schema: z.ZodType, value: unknown) {
   const result = schema.safeParse(value);

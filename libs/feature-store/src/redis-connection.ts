@@ -43,11 +43,10 @@ export class RedisConnection {
     readonly config: RedisConfig,
     options: RedisConnectionOptions = {},
   ) {
-    const resend = options.resendAfterReconnect ?? true;
-    this.resend = resend;
+    this.resend = options.resendAfterReconnect ?? true;
     this.client = config.clusterNodes
-      ? clusterClient(config, resend)
-      : singleClient(config, resend);
+      ? clusterClient(config, this.resend)
+      : singleClient(config, this.resend);
     // Without a listener ioredis prints every reconnect error; callers see failures through commands.
     this.client.on('error', () => undefined);
     // One Redis: the connection closed. A cluster: a node's connection ended (it is re-created on the

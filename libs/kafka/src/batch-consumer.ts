@@ -121,7 +121,7 @@ export class KafkaBatchConsumer {
     this.resumed.clear();
     for (const [topic, partitions] of Object.entries(assignment))
       for (const partition of partitions)
-        this.resumed.set(`${topic}:${partition}`, observed(this.resume(topic, partition)));
+        this.resumed.set(partitionKey(topic, partition), observed(this.resume(topic, partition)));
   }
 
   private async resume(topic: string, partition: number): Promise<void> {
@@ -135,7 +135,7 @@ export class KafkaBatchConsumer {
    * for the next attempt at a batch, after a pause: no batch is handled before the position is set.
    */
   private async settleResume(topic: string, partition: number): Promise<void> {
-    const key = `${topic}:${partition}`;
+    const key = partitionKey(topic, partition);
     const pending = this.resumed.get(key);
     try {
       await pending;
@@ -157,7 +157,7 @@ export class KafkaBatchConsumer {
     partition: number,
     error: unknown,
   ): Promise<void> {
-    const key = `${topic}:${partition}`;
+    const key = partitionKey(topic, partition);
     const failures = (this.failuresInARow.get(key) ?? 0) + 1;
     this.failuresInARow.set(key, failures);
     if (failures >= (this.options.maxAttempts ?? 5)) {
@@ -200,7 +200,7 @@ export class KafkaBatchConsumer {
       const chunk = messages.slice(start, start + size);
       try {
         await this.traceChunk(payload.batch.partition, chunk);
-        this.failuresInARow.delete(`${topic}:${partition}`);
+        this.failuresInARow.delete(partitionKey(topic, partition));
       } catch (error) {
         if (this.options.resumeAfter === undefined || !isRetriable(error)) throw error;
         await this.resumeAfterFailure(topic, partition, error);
@@ -274,6 +274,9 @@ export class KafkaBatchConsumer {
     }
   }
 }
+
+/** `<topic>:<partition>`: how the per-partition maps name a partition. */
+const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,19 +3,10 @@
  * the store holds, and after a retriable failure it resumes from what the store holds then — not from
  * where it was — so writes the store lost (a Redis restarted without its last second) are handled again.
  */
-import { AppError, type PageViewV1 } from '@recsys/contracts';
+import { AppError } from '@recsys/contracts';
 import { integrationEnvironment, testKafkaConfig, testNamespace, waitFor } from '@recsys/testing';
 import { KafkaBatchConsumer, KafkaClient, KafkaPublisher, type RawMessage } from '../src';
-
-const pageView = (eventId: string): PageViewV1 => ({
-  eventId,
-  schemaVersion: 1,
-  eventType: 'page_view',
-  userId: 'u-1',
-  sessionId: 's-1',
-  timestamp: '2026-11-28T10:00:00.000Z',
-  pageType: 'home',
-});
+import { pageView } from './page-view';
 
 describe('KafkaBatchConsumer resuming from its store on a real broker', () => {
   const environment = integrationEnvironment();

@@ -3,7 +3,7 @@
  * asked) values, starting from a point in time; consumer lag is end − committed per partition, and a
  * partition a group never committed counts whole.
  */
-import { headerNames, type PageViewV1 } from '@recsys/contracts';
+import { headerNames } from '@recsys/contracts';
 import {
   integrationEnvironment,
   testKafkaConfig,
@@ -18,18 +18,7 @@ import {
   measureConsumerLag,
   type TappedMessage,
 } from '../src';
-
-function pageView(eventId: string): PageViewV1 {
-  return {
-    eventId,
-    schemaVersion: 1,
-    eventType: 'page_view',
-    userId: 'u-1',
-    sessionId: 's-1',
-    timestamp: '2026-11-28T10:00:00.000Z',
-    pageType: 'home',
-  };
-}
+import { pageView } from './page-view';
 
 describe('KafkaHeaderTap and measureConsumerLag on a real broker', () => {
   const environment = integrationEnvironment();

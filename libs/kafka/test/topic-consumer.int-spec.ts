@@ -9,18 +9,7 @@ import {
   writeRawMessages,
 } from '@recsys/testing';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer, type ReceivedMessage } from '../src';
-
-function pageView(eventId: string): PageViewV1 {
-  return {
-    eventId,
-    schemaVersion: 1,
-    eventType: 'page_view',
-    userId: 'u-1',
-    sessionId: 's-1',
-    timestamp: '2026-11-28T10:00:00.000Z',
-    pageType: 'home',
-  };
-}
+import { pageView } from './page-view';
 
 describe('KafkaPublisher and KafkaTopicConsumer on a real broker', () => {
   const environment = integrationEnvironment();

@@ -2,7 +2,6 @@
  * Trace context across a real broker (publisher → topic consumer, publisher → batch consumer) and the
  * consumer-group lag the metrics report, read back from the broker.
  */
-import type { PageViewV1 } from '@recsys/contracts';
 import {
   activeTraceIds,
   startInMemoryTracing,
@@ -25,20 +24,9 @@ import {
   deadLetterMessage,
   type RawMessage,
 } from '../src';
+import { pageView } from './page-view';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
-
-function pageView(eventId: string): PageViewV1 {
-  return {
-    eventId,
-    schemaVersion: 1,
-    eventType: 'page_view',
-    userId: 'u-1',
-    sessionId: 's-1',
-    timestamp: '2026-11-28T10:00:00.000Z',
-    pageType: 'home',
-  };
-}
 
 const idsOf = (header: string | undefined) => {
   const [, traceId, spanId] = TRACEPARENT.exec(header ?? '') ?? [];

@@ -16,6 +16,7 @@ export * from './property/json-schema-arbitrary';
 export * from './property/json-schema-mutations';
 export * from './property/nasty-strings';
 export * from './property/property-settings';
+export * from './property/wire-values';
 export * from './faults/fault-report';
 export * from './kafka/consumer-lag';
 export * from './openapi/openapi-suite';

@@ -19,7 +19,9 @@ import {
 } from '@recsys/contracts';
 import {
   arbitraryFromJsonSchema,
+  balancePurchases,
   mutationsOf,
+  overTheWire,
   propertyParameters,
   replaceAt,
   type JsonPath,
@@ -35,22 +37,6 @@ import {
 const FIXTURES = join(__dirname, '../../../../libs/contracts/src/__fixtures__/valid');
 const readFixture = (file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
-
-/** What a storefront's JSON becomes on the server: no undefined, own `__proto__` keys kept as data. */
-const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? 'null');
-
-/** A purchase's revenue is the sum of its lines (the one rule JSON Schema cannot state). */
-function balancePurchases(value: unknown): unknown {
-  const order = value as { eventType?: string; items?: Array<{ quantity: number; price: number }> };
-  if (order.eventType !== 'purchase' || !Array.isArray(order.items)) return value;
-  const total = (lines: Array<{ quantity: number; price: number }>) =>
-    lines.reduce((sum, line) => sum + line.quantity * line.price, 0);
-  const items =
-    total(order.items) > 1e9
-      ? order.items.map((line) => ({ ...line, price: line.price % 100 }))
-      : order.items;
-  return { ...order, items, revenue: total(items) };
-}
 
 interface Subject {
   name: string;
