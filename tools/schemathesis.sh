@@ -103,7 +103,7 @@ run_schemathesis() {
     --seed "$SEED" \
     --report junit,ndjson \
     --report-junit-path "$REPORT_DIR/$name.junit.xml" \
-    --report-ndjson-path "$REPORT_DIR/$name.ndjson"
+    --report-ndjson-path "$REPORT_DIR/$name.ndjson" 2>&1 | without_pytest_banners
 }
 
 ensure_node_modules
