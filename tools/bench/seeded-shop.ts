@@ -4,10 +4,20 @@
  * Lua script, and a sequence ranker trained on the point-in-time examples those updates produce,
  * registered and promoted as champion — what the scorer finds in production after a week.
  */
-import type { StorefrontEvent, TrainingExampleV1 } from '@recsys/contracts';
+import {
+  expandTrainingExamples,
+  type StorefrontEvent,
+  type TrainingExample,
+  type TrainingRecord,
+} from '@recsys/contracts';
 import { generateStorefront, type SyntheticStorefront } from '@recsys/datasets';
 import { FeatureStore, RedisModelRegistry } from '@recsys/feature-store';
-import { pseudonymiseUserId, trainingExamplesOf, updatePlanOf } from '@recsys/features';
+import {
+  pseudonymiseUserId,
+  trainingExampleMessages,
+  trainingRecordOf,
+  updatePlanOf,
+} from '@recsys/features';
 import { ItemVocabulary, SequenceRanker, initialiseTensorflow } from '@recsys/model';
 
 /** The collector's and the scorer's pseudonymisation secret in the benches. */
@@ -17,7 +27,7 @@ const DAY_MS = 86_400_000;
 export interface SeededShop {
   storefront: SyntheticStorefront;
   userIds: string[];
-  examples: TrainingExampleV1[];
+  examples: TrainingExample[];
 }
 
 /** The collector would have pseudonymised the id; the scorer derives the same key to find the user. */
@@ -40,7 +50,7 @@ export async function seedStore(
     loggedOutShare: 0,
     startTime: new Date(Date.now() - 7 * DAY_MS - 3_600_000).toISOString(),
   });
-  const examples: TrainingExampleV1[] = [];
+  const records: TrainingRecord[] = [];
   let batch: StorefrontEvent[] = [];
   const flush = async () => {
     const plans = batch.map((event) => ({ event, plan: updatePlanOf(event) }));
@@ -48,9 +58,8 @@ export async function seedStore(
     outcomes.forEach((outcome, index) => {
       if (outcome.status !== 'applied' || outcome.snapshot === undefined) return;
       const { event, plan } = plans[index]!;
-      examples.push(
-        ...trainingExamplesOf({ event, plan, snapshot: outcome.snapshot, qualityFlagged: false }),
-      );
+      const record = trainingRecordOf({ event, plan, snapshot: outcome.snapshot });
+      if (record !== undefined) records.push(record);
     });
     batch = [];
   };
@@ -60,6 +69,12 @@ export async function seedStore(
     if (batch.length >= 500) await flush();
   }
   await flush();
+  // What the trainer reads: the records as messages, expanded to one example per item.
+  const examples = trainingExampleMessages(
+    records,
+    { source: 'seeded-shop', firstOffset: 0n, lastOffset: 0n, qualityFlagged: false },
+    new Date(),
+  ).flatMap(expandTrainingExamples);
   return { storefront, userIds: storefront.users.map((user) => user.userId), examples };
 }
 
@@ -72,7 +87,7 @@ export interface PublishedModel {
 /** Trains a Conv1D sequence ranker on the examples and promotes it to champion in the registry. */
 export async function trainAndPublish(
   registry: RedisModelRegistry,
-  input: { examples: TrainingExampleV1[]; epochs: number },
+  input: { examples: TrainingExample[]; epochs: number },
 ): Promise<PublishedModel> {
   const { examples } = input;
   const { backend } = await initialiseTensorflow();

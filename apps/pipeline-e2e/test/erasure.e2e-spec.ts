@@ -10,9 +10,11 @@
  */
 import {
   erasureReceiptV1Schema,
+  expandTrainingExamples,
   physicalTopicName,
   type ErasureReceiptV1,
   type StorefrontEvent,
+  type TrainingExamplesV2,
 } from '@recsys/contracts';
 import { generateStorefront, replayRecords } from '@recsys/datasets';
 import {
@@ -343,7 +345,7 @@ describe('erasure of one shopper, end to end', () => {
     expect(removed['user_profile']).toMatchObject({ keys: 1 });
     expect(removed['recent_items']!.entries).toBeGreaterThan(0);
     expect(receipt.retained.map((entry) => entry.where)).toEqual(
-      expect.arrayContaining(['kafka topic events.raw.v1', 'kafka topic training.examples.v1']),
+      expect.arrayContaining(['kafka topic events.raw.v1', 'kafka topic training.examples.v2']),
     );
     expect(JSON.stringify(receipt)).not.toContain(erasedKey);
     expect(JSON.stringify(receipt)).not.toContain(erased);
@@ -417,15 +419,18 @@ describe('erasure of one shopper, end to end', () => {
   });
 
   it('rebuilds the trainer’s window from Kafka after a restart without the shopper, though the topic holds their examples', async () => {
-    const examples = await readTopic({
+    const records = await readTopic({
       brokers: environment.kafkaBrokers,
-      topic: topic('training.examples.v1'),
-      count: await topicSize(topic('training.examples.v1')),
+      topic: topic('training.examples.v2'),
+      count: await topicSize(topic('training.examples.v2')),
       timeoutMs: 60_000,
     });
-    expect(examples.filter((record) => record.key === erasedKey).length).toBeGreaterThanOrEqual(
-      examplesBefore,
+    const examples = records.flatMap((record) =>
+      expandTrainingExamples(record.json as TrainingExamplesV2),
     );
+    expect(
+      examples.filter((example) => example.userKey === erasedKey).length,
+    ).toBeGreaterThanOrEqual(examplesBefore);
 
     await services.trainer!.stop();
     await start('trainer');

@@ -162,7 +162,7 @@ describe('observability of the running platform', () => {
   const environment = integrationEnvironment();
   const namespace = testNamespace('e2e-observability');
   const rawTopic = physicalTopicName('events.raw.v1', namespace.topicPrefix);
-  const examplesTopic = physicalTopicName('training.examples.v1', namespace.topicPrefix);
+  const examplesTopic = physicalTopicName('training.examples.v2', namespace.topicPrefix);
   const services: Partial<Record<Name, ServiceProcess>> = {};
   const lines: Partial<Record<Name, () => string[]>> = {};
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -312,7 +312,7 @@ describe('observability of the running platform', () => {
       count: 1,
     });
     expect(traceIdIn(examples[0]!)).toBe(ingestTrace);
-    expect(inTrace('trainer').some((span) => span.name === 'process training.examples.v1')).toBe(
+    expect(inTrace('trainer').some((span) => span.name === 'process training.examples.v2')).toBe(
       true,
     );
     expect(inTrace('scorer').some((span) => span.name === 'process events.raw.v1')).toBe(true);
@@ -400,7 +400,7 @@ describe('observability of the running platform', () => {
         'events.raw.v1',
         'events.dlq.v1',
         'features.updated.v1',
-        'training.examples.v1',
+        'training.examples.v2',
         'recommendations.requests.v1',
         'recommendations.v1',
       ]),
@@ -440,7 +440,7 @@ describe('observability of the running platform', () => {
       });
     await expect(lagOf('preprocessor', 'events.raw.v1')).resolves.toBeGreaterThanOrEqual(0);
     await expect(lagOf('preprocessor', 'catalog.items.v1')).resolves.toBeGreaterThanOrEqual(0);
-    await expect(lagOf('trainer', 'training.examples.v1')).resolves.toBeGreaterThanOrEqual(0);
+    await expect(lagOf('trainer', 'training.examples.v2')).resolves.toBeGreaterThanOrEqual(0);
     await expect(lagOf('scorer', 'events.raw.v1')).resolves.toBeGreaterThanOrEqual(0);
     await expect(lagOf('scorer', 'recommendations.requests.v1')).resolves.toBeGreaterThanOrEqual(0);
     // Caught up: every partition of the preprocessor's group committed to the end.

@@ -42,7 +42,7 @@ function topicsToCreate(config: PreprocessorConfig): TopicSpec[] {
     { topic: 'events.dlq.v1', partitions },
     { topic: 'catalog.items.v1', partitions },
     { topic: 'features.updated.v1', partitions },
-    { topic: 'training.examples.v1', partitions },
+    { topic: 'training.examples.v2', partitions },
     { topic: 'privacy.erasures.v1', partitions: 1 },
   ];
 }

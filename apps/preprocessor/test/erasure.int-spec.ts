@@ -10,7 +10,8 @@ import {
   physicalTopicName,
   type ErasureReceiptV1,
   type StorefrontEvent,
-  type TrainingExampleV1,
+  expandTrainingExamples,
+  type TrainingExamplesV2,
   type UserErasedV1,
 } from '@recsys/contracts';
 import {
@@ -223,26 +224,31 @@ describe('erasure through the preprocessor’s API on a real broker and Redis', 
   });
 
   it('skips the shopper’s old events replayed later: no features, no dead letters, no examples', async () => {
-    const examplesBefore = await topicSize(topic('training.examples.v1'));
+    const examplesBefore = await topicSize(topic('training.examples.v2'));
     const deadBefore = await topicSize(topic('events.dlq.v1'));
     const replayed = [view(ALICE, 'sku-1'), view(ALICE, 'sku-3'), view(ALICE, 'sku-4')];
     await publishAndDrain(replayed);
 
     expect(await keysOf(ALICE)).toEqual([]);
     expect(await topicSize(topic('events.dlq.v1'))).toBe(deadBefore);
-    const examples = await readTopic({
+    const records = await readTopic({
       brokers: environment.kafkaBrokers,
-      topic: topic('training.examples.v1'),
-      count: await topicSize(topic('training.examples.v1')),
+      topic: topic('training.examples.v2'),
+      count: await topicSize(topic('training.examples.v2')),
     });
     const replayedIds = new Set(replayed.map((event) => event.eventId));
-    expect(
-      examples.filter((record) =>
-        replayedIds.has((record.json as TrainingExampleV1).exampleId.split(':')[0]!),
-      ),
-    ).toEqual([]);
+    const examples = records.flatMap((record) =>
+      expandTrainingExamples(record.json as TrainingExamplesV2),
+    );
+    expect(examples.length).toBeGreaterThan(0);
+    expect(examples.filter((example) => replayedIds.has(example.exampleId.split(':')[0]!))).toEqual(
+      [],
+    );
     // Only Bob's marker event made examples since.
-    expect(examples.slice(examplesBefore).every((record) => record.key === BOB)).toBe(true);
+    const since = records
+      .slice(examplesBefore)
+      .flatMap((record) => expandTrainingExamples(record.json as TrainingExamplesV2));
+    expect(since.every((example) => example.userKey === BOB)).toBe(true);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(
       /preprocessor_events_total\{outcome="erased",service="preprocessor"\} \d+/,

@@ -5,10 +5,11 @@
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
+  expandTrainingExamples,
   physicalTopicName,
   type DeadLetterV1,
   type StorefrontEvent,
-  type TrainingExampleV1,
+  type TrainingExamplesV2,
 } from '@recsys/contracts';
 import { FeatureStore, RedisConnection } from '@recsys/feature-store';
 import { decodeItemFeatures, decodeUserFeatures } from '@recsys/features';
@@ -17,6 +18,7 @@ import { createHttpApp } from '@recsys/platform';
 import {
   integrationEnvironment,
   readTopic,
+  type ReadRecord,
   serviceEnv,
   testNamespace,
   waitFor,
@@ -122,13 +124,17 @@ describe.each(targets)('preprocessor on a real broker and $name', (target) => {
   });
 
   it('emits point-in-time training examples: features from before each outcome', async () => {
+    const examplesIn = (records: readonly ReadRecord[]) =>
+      records.flatMap((record) => expandTrainingExamples(record.json as TrainingExamplesV2));
     const records = await readTopic({
       brokers: environment.kafkaBrokers,
-      topic: physicalTopicName('training.examples.v1', namespace.topicPrefix),
+      topic: physicalTopicName('training.examples.v2', namespace.topicPrefix),
       // Three labelled events, each a positive and one negative (FEATURE_NEGATIVE_SAMPLES=1).
       count: 6,
+      until: (read) => examplesIn(read).length >= 6,
     });
-    const examples = records.map((record) => record.json as TrainingExampleV1);
+    const examples = examplesIn(records);
+    expect(examples).toHaveLength(6);
     const cart = examples.find((example) => example.outcome === 'add_to_cart')!;
     expect(cart).toMatchObject({
       userKey: 'u_alice',

@@ -25,7 +25,7 @@ function topicsToCreate(config: TrainerConfig) {
   if (!config.topics.create) return [];
   const partitions = config.topics.partitions;
   return [
-    { topic: 'training.examples.v1' as const, partitions },
+    { topic: 'training.examples.v2' as const, partitions },
     { topic: 'models.published.v1' as const, partitions: 1 },
     { topic: 'events.dlq.v1' as const, partitions },
     { topic: 'privacy.erasures.v1' as const, partitions: 1 },

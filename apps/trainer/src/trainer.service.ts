@@ -10,6 +10,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { expandTrainingExamples } from '@recsys/contracts';
 import { RedisModelRegistry } from '@recsys/feature-store';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
@@ -27,7 +28,7 @@ const GROUP_RESET_ATTEMPTS = 5;
 export class TrainerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('trainer');
   readonly window: TrainingWindow;
-  private readonly consumer: KafkaTopicConsumer<'training.examples.v1'>;
+  private readonly consumer: KafkaTopicConsumer<'training.examples.v2'>;
   private readonly scheduler: RetrainScheduler;
   private readonly cycle: TrainingCycle;
   private lastResult: CycleResult | undefined;
@@ -57,13 +58,15 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
       onError: (error) => this.logger.error(`training failed: ${String(error)}`),
     });
     this.consumer = new KafkaTopicConsumer(client, {
-      topic: 'training.examples.v1',
+      topic: 'training.examples.v2',
       groupId: config.groupId,
       service: TRAINER_SERVICE_NAME,
       deadLetters: publisher,
       handle: async ({ value }) => {
-        const outcome = this.window.add(value);
-        this.metrics.exampleReceived(outcome, this.window.size);
+        for (const example of expandTrainingExamples(value)) {
+          const outcome = this.window.add(example);
+          this.metrics.exampleReceived(outcome, this.window.size);
+        }
         this.scheduler.check();
       },
     });
@@ -122,7 +125,7 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
     const from = Date.now() - this.config.window.maxAgeMs;
     for (let attempt = 1; attempt <= GROUP_RESET_ATTEMPTS; attempt += 1) {
       try {
-        await this.client.moveGroupToTime(this.config.groupId, 'training.examples.v1', from);
+        await this.client.moveGroupToTime(this.config.groupId, 'training.examples.v2', from);
         return;
       } catch (error) {
         this.logger.warn(

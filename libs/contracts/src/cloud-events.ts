@@ -70,7 +70,10 @@ function text(payload: Fields, field: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-const fixed = (contract: string) => () => cloudEventType(contract);
+const fixed =
+  (contract: string, major = 1) =>
+  () =>
+    cloudEventType(contract, major);
 const idField = (field: string) => (payload: Fields) => text(payload, field);
 
 const sources: { [T in TopicName]: CloudEventSource } = {
@@ -97,10 +100,10 @@ const sources: { [T in TopicName]: CloudEventSource } = {
     id: idField('eventId'),
     timeField: 'updatedAt',
   },
-  'training.examples.v1': {
-    type: fixed('training_example'),
-    id: idField('exampleId'),
-    timeField: 'occurredAt',
+  'training.examples.v2': {
+    type: fixed('training_examples', 2),
+    id: idField('batchId'),
+    timeField: 'writtenAt',
   },
   'models.published.v1': {
     type: fixed('model_published'),

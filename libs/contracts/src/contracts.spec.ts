@@ -128,7 +128,7 @@ describe('topic registry', () => {
         'events.raw.v1',
         'events.dlq.v1',
         'features.updated.v1',
-        'training.examples.v1',
+        'training.examples.v2',
         'models.published.v1',
         'recommendations.requests.v1',
         'recommendations.v1',

@@ -19,7 +19,7 @@ export * from './messages/features-updated.v1';
 export * from './messages/model-published.v1';
 export * from './messages/recommendation-request.v1';
 export * from './messages/recommendation-response.v1';
-export * from './messages/training-example.v1';
+export * from './messages/training-examples.v2';
 export * from './messages/user-erased.v1';
 export * from './storefront-event';
 export * from './topics';

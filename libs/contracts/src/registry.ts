@@ -12,7 +12,7 @@ import {
   recommendationErrorV1Schema,
   recommendationResponseV1Schema,
 } from './messages/recommendation-response.v1';
-import { trainingExampleV1Schema } from './messages/training-example.v1';
+import { trainingExamplesV2Schema } from './messages/training-examples.v2';
 import { userErasedV1Schema } from './messages/user-erased.v1';
 import { storefrontEventSchemas } from './storefront-event';
 
@@ -31,7 +31,7 @@ export const contractSchemas = {
   'item-upserted.v1': itemUpsertedV1Schema,
   'dead-letter.v1': deadLetterV1Schema,
   'features-updated.v1': featuresUpdatedV1Schema,
-  'training-example.v1': trainingExampleV1Schema,
+  'training-examples.v2': trainingExamplesV2Schema,
   'model-published.v1': modelPublishedV1Schema,
   'recommendation-request.v1': recommendationRequestV1Schema,
   'recommendation-response.v1': recommendationResponseV1Schema,

@@ -10,7 +10,7 @@ import { featuresUpdatedV1Schema } from './messages/features-updated.v1';
 import { modelPublishedV1Schema } from './messages/model-published.v1';
 import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
 import { recommendationReplyV1Schema } from './messages/recommendation-response.v1';
-import { trainingExampleV1Schema } from './messages/training-example.v1';
+import { trainingExamplesV2Schema } from './messages/training-examples.v2';
 import { userErasedV1Schema } from './messages/user-erased.v1';
 import { storefrontEventSchema } from './storefront-event';
 
@@ -22,7 +22,10 @@ export const topics = {
   'events.dlq.v1': { schema: deadLetterV1Schema, key: 'the failed message key, else eventId' },
   'catalog.items.v1': { schema: itemUpsertedV1Schema, key: 'itemId (log-compacted)' },
   'features.updated.v1': { schema: featuresUpdatedV1Schema, key: 'eventId' },
-  'training.examples.v1': { schema: trainingExampleV1Schema, key: 'userKey' },
+  'training.examples.v2': {
+    schema: trainingExamplesV2Schema,
+    key: 'source topic and partition of the events (one writer per key)',
+  },
   'models.published.v1': { schema: modelPublishedV1Schema, key: 'modelName' },
   'recommendations.requests.v1': {
     schema: recommendationRequestV1Schema,

@@ -342,15 +342,17 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
   }
 
   it.each([
-    { phase: 'aggregates', when: 'before' },
-    { phase: 'aggregates', when: 'after' },
-    { phase: 'users', when: 'before' },
-    { phase: 'users', when: 'after' },
+    { phase: 'aggregates flush', when: 'before' },
+    { phase: 'aggregates flush', when: 'after' },
+    { phase: 'users flush', when: 'before' },
+    { phase: 'users flush', when: 'after' },
     { phase: 'resume mark', when: 'before' },
+    // Writing the batch's training examples (before anything of the batch is written) fails.
+    { phase: 'training examples', when: 'before' },
   ] as const)(
-    'loses nothing when the same writer retries a batch whose $phase flush failed ($when Redis ran it)',
+    'loses nothing when the same writer retries a batch whose $phase failed ($when Redis ran it)',
     async ({ phase, when }) => {
-      const tag = `${phase.replace(' ', '-')}-${when}`;
+      const tag = `${phase.replace(/ /g, '-')}-${when}`;
       const source = `events.raw.v1:${tag}`;
       const traffic = Array.from({ length: 24 }, (_, index) => ({
         plan: updatePlanOf({
@@ -367,9 +369,14 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
         Object.assign(writer as unknown as Record<string, unknown>, {
           markResume: () => Promise.reject(new Error('connection lost')),
         });
-      else failExecutionOnce(writer, phase === 'aggregates' ? 1 : 2, when);
+      else if (phase !== 'training examples')
+        failExecutionOnce(writer, phase === 'aggregates flush' ? 1 : 2, when);
       const failing = { source, events: traffic.slice(8, 16), lastOffset: 15n };
-      await expect(writer.apply(failing)).rejects.toThrow('connection lost');
+      const beforeFlush =
+        phase === 'training examples'
+          ? () => Promise.reject(new Error('connection lost'))
+          : undefined;
+      await expect(writer.apply(failing, { beforeFlush })).rejects.toThrow('connection lost');
       // The consumer retries the batch on the same writer, then goes on.
       if (phase === 'resume mark') delete (writer as unknown as Record<string, unknown>).markResume;
       await writer.apply(failing);

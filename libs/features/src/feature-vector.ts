@@ -4,10 +4,9 @@
  * Counts enter as log1p, cyclic time as sin/cos, categorical values one-hot.
  */
 import { knownDevices, type ContextFeatures } from './context-features';
-import type { ItemFeatures } from './item-features';
-import { CATEGORY_SEPARATOR } from './item-features';
+import { CATEGORY_SEPARATOR, decodeItemFeatures, type ItemFeatures } from './item-features';
 import type { StoredHash } from './stored-features';
-import type { UserFeatures } from './user-features';
+import { decodeUserFeatures, type UserFeatures } from './user-features';
 
 export type FeatureVector = Record<string, number>;
 
@@ -139,17 +138,54 @@ export function prepareRequestFeatures(inputs: {
   user: UserFeatures;
   userCategories: StoredHash;
   context: ContextFeatures;
-}): { vectorFor: (item: ItemFeatures) => FeatureVector } {
+}): RequestFeatures {
   const shared = joinVectors(userFeatureVector(inputs.user), contextFeatureVector(inputs.context));
   const weights = categoryWeightsOf(inputs.userCategories);
+  const itemPartOf = (item: ItemFeatures): FeatureVector =>
+    joinVectors(itemFeatureVector(item), preparedCrossFeatureVector(inputs.user, weights, item));
   return {
-    vectorFor: (item) =>
-      joinVectors(
-        shared,
-        itemFeatureVector(item),
-        preparedCrossFeatureVector(inputs.user, weights, item),
-      ),
+    shared,
+    itemPartOf,
+    vectorFor: (item) => joinVectors(shared, itemPartOf(item)),
   };
+}
+
+export interface RequestFeatures {
+  /** The user and context features: the same for every item of the request. */
+  shared: FeatureVector;
+  /** The item's own features and the user × item cross features. */
+  itemPartOf: (item: ItemFeatures) => FeatureVector;
+  /** The whole vector: `shared` joined with `itemPartOf(item)`. */
+  vectorFor: (item: ItemFeatures) => FeatureVector;
+}
+
+/**
+ * The order of the numeric arrays that training examples carry (`shared`, then each item's part), taken
+ * from the vectors themselves so that a feature added above is in them at once. Tied to
+ * FEATURE_SPEC_VERSION like every name.
+ */
+export const trainingFeatureOrder: { shared: readonly string[]; item: readonly string[] } = (() => {
+  const user = decodeUserFeatures(
+    { profile: {}, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
+    0,
+  );
+  const request = prepareRequestFeatures({
+    user,
+    userCategories: {},
+    context: { hourOfDay: 0, dayOfWeek: 0, device: knownDevices[0] },
+  });
+  return {
+    shared: Object.keys(request.shared),
+    item: Object.keys(request.itemPartOf(decodeItemFeatures('-', {}, 0))),
+  };
+})();
+
+/** The vector's values in `names` order (a missing name reads NaN, which the contract refuses). */
+export function valuesInOrder(vector: FeatureVector, names: readonly string[]): number[] {
+  const values = new Array<number>(names.length);
+  for (let index = 0; index < names.length; index++)
+    values[index] = vector[names[index]!] ?? Number.NaN;
+  return values;
 }
 
 /**

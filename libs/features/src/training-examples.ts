@@ -2,11 +2,20 @@
  * Point-in-time training examples. The feature store captures the user's and the items' state just
  * BEFORE it applies a labelled event (`Snapshot`); features are computed from that state at the event's
  * own timestamp, so no example can see its own outcome or anything after it.
+ *
+ * Compact (contract `training_examples` v2): one record per labelled event, the user-and-context part of
+ * the vector once per record and each item's part as a numeric array in `trainingFeatureOrder`; many
+ * records per message.
  */
-import type { StorefrontEvent, TrainingExampleV1 } from '@recsys/contracts';
+import {
+  MAX_TRAINING_RECORDS_PER_MESSAGE,
+  type StorefrontEvent,
+  type TrainingExamplesV2,
+  type TrainingRecord,
+} from '@recsys/contracts';
 import { contextOf } from './context-features';
 import { FEATURE_SPEC_VERSION, featureLimits, type Behaviour } from './feature-spec';
-import { prepareRequestFeatures } from './feature-vector';
+import { prepareRequestFeatures, trainingFeatureOrder, valuesInOrder } from './feature-vector';
 import { decodeItemFeatures } from './item-features';
 import type { StoredHash } from './stored-features';
 import type { UpdatePlan } from './update-plan';
@@ -19,53 +28,84 @@ export interface FeatureSnapshot {
   negatives: Array<{ itemId: string; stored: StoredHash }>;
 }
 
-const OUTCOME_OF: Partial<Record<Behaviour, TrainingExampleV1['outcome']>> = {
+const OUTCOME_OF: Partial<Record<Behaviour, TrainingRecord['outcome']>> = {
   view: 'click',
   click: 'click',
   cart: 'add_to_cart',
   purchase: 'purchase',
 };
 
-export interface TrainingExampleInputs {
+export interface TrainingRecordInputs {
   event: StorefrontEvent;
   plan: UpdatePlan;
   snapshot: FeatureSnapshot;
-  qualityFlagged: boolean;
 }
 
-export function trainingExamplesOf({
+/** The labelled event's record, or undefined for an event that is not an outcome. */
+export function trainingRecordOf({
   event,
   plan,
   snapshot,
-  qualityFlagged,
-}: TrainingExampleInputs): TrainingExampleV1[] {
+}: TrainingRecordInputs): TrainingRecord | undefined {
   const outcome = OUTCOME_OF[plan.behaviour];
-  if (outcome === undefined) return [];
+  if (outcome === undefined) return undefined;
   const user = decodeUserFeatures(snapshot.user, plan.timestampMs);
   const context = contextOf(event);
-  // The user and context parts are the same for every example of this event: compute them once.
   const request = prepareRequestFeatures({
     user,
     userCategories: snapshot.user.categoryAffinity,
     context,
   });
-  const sequence = [...snapshot.user.sequence].slice(0, featureLimits.sequenceLength).reverse();
-  const example = (itemId: string, stored: StoredHash, label: 0 | 1): TrainingExampleV1 => ({
-    schemaVersion: 1,
-    exampleId: `${plan.eventId}:${itemId}:${label}`.slice(0, 128),
+  const itemValues = (itemId: string, stored: StoredHash) =>
+    valuesInOrder(
+      request.itemPartOf(decodeItemFeatures(itemId, stored, plan.timestampMs)),
+      trainingFeatureOrder.item,
+    );
+  return {
+    eventId: plan.eventId,
     userKey: plan.userKey,
-    itemId,
-    outcome: label === 1 ? outcome : 'impression',
-    label,
-    sequence,
-    features: request.vectorFor(decodeItemFeatures(itemId, stored, plan.timestampMs)),
+    outcome,
+    occurredAtMs: plan.timestampMs,
     context,
-    featureSpecVersion: FEATURE_SPEC_VERSION,
-    occurredAt: new Date(plan.timestampMs).toISOString(),
-    qualityFlagged,
-  });
-  return [
-    ...snapshot.items.map((item) => example(item.itemId, item.stored, 1)),
-    ...snapshot.negatives.map((item) => example(item.itemId, item.stored, 0)),
-  ];
+    sequence: snapshot.user.sequence.slice(0, featureLimits.sequenceLength).reverse(),
+    shared: valuesInOrder(request.shared, trainingFeatureOrder.shared),
+    items: [
+      ...snapshot.items.map(({ itemId, stored }) => ({
+        itemId,
+        label: 1 as const,
+        features: itemValues(itemId, stored),
+      })),
+      ...snapshot.negatives.map(({ itemId, stored }) => ({
+        itemId,
+        label: 0 as const,
+        features: itemValues(itemId, stored),
+      })),
+    ],
+  };
+}
+
+/**
+ * The records of one batch of a source partition as messages of at most
+ * MAX_TRAINING_RECORDS_PER_MESSAGE records. `batchId` is `<source>:<first>-<last offset>/<chunk>`, so the
+ * same batch always gives the same ids.
+ */
+export function trainingExampleMessages(
+  records: readonly TrainingRecord[],
+  batch: { source: string; firstOffset: bigint; lastOffset: bigint; qualityFlagged: boolean },
+  writtenAt: Date,
+): TrainingExamplesV2[] {
+  const messages: TrainingExamplesV2[] = [];
+  for (let start = 0; start < records.length; start += MAX_TRAINING_RECORDS_PER_MESSAGE) {
+    messages.push({
+      schemaVersion: 2,
+      batchId: `${batch.source}:${batch.firstOffset}-${batch.lastOffset}/${messages.length}`,
+      featureSpecVersion: FEATURE_SPEC_VERSION,
+      sharedFeatures: [...trainingFeatureOrder.shared],
+      itemFeatures: [...trainingFeatureOrder.item],
+      qualityFlagged: batch.qualityFlagged,
+      writtenAt: writtenAt.toISOString(),
+      records: records.slice(start, start + MAX_TRAINING_RECORDS_PER_MESSAGE),
+    });
+  }
+  return messages;
 }

@@ -9,8 +9,11 @@ import {
 } from './cloud-event-headers';
 
 const FIXTURES = join(__dirname, '../../contracts/src/__fixtures__/valid');
+/** `dead-letter` → `dead-letter.v1.json`; a name with its version (`training-examples.v2`) as it is. */
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.v1.json`), 'utf8')) as Record<string, unknown>;
+  JSON.parse(
+    readFileSync(join(FIXTURES, `${/\.v\d+$/.test(name) ? name : `${name}.v1`}.json`), 'utf8'),
+  ) as Record<string, unknown>;
 
 /** A golden payload of every topic, its expected ce_type and the payload fields of ce_id and ce_time. */
 const examples: Record<TopicName, { fixture: string; type: string; id?: string; time: string }> = {
@@ -32,11 +35,11 @@ const examples: Record<TopicName, { fixture: string; type: string; id?: string; 
     id: 'eventId',
     time: 'updatedAt',
   },
-  'training.examples.v1': {
-    fixture: 'training-example',
-    type: 'io.recsys.training_example.v1',
-    id: 'exampleId',
-    time: 'occurredAt',
+  'training.examples.v2': {
+    fixture: 'training-examples.v2',
+    type: 'io.recsys.training_examples.v2',
+    id: 'batchId',
+    time: 'writtenAt',
   },
   'models.published.v1': {
     fixture: 'model-published',

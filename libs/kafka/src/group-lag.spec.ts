@@ -26,7 +26,7 @@ describe('partitionLags', () => {
 
   it('counts everything retained on an uncommitted partition for a group reading from the beginning', () => {
     const lags = partitionLags({
-      group: { groupId: 'trainer', topic: 'training.examples.v1', fromBeginning: true },
+      group: { groupId: 'trainer', topic: 'training.examples.v2', fromBeginning: true },
       ends,
       committed: [{ partition: 0, offset: '-1' }],
     });

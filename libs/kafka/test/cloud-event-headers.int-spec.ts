@@ -21,16 +21,19 @@ const FIXTURE_OF: Record<TopicName, string> = {
   'events.dlq.v1': 'dead-letter',
   'catalog.items.v1': 'item-upserted',
   'features.updated.v1': 'features-updated',
-  'training.examples.v1': 'training-example',
+  'training.examples.v2': 'training-examples.v2',
   'models.published.v1': 'model-published',
   'recommendations.requests.v1': 'recommendation-request',
   'recommendations.v1': 'recommendation-response',
   'privacy.erasures.v1': 'user-erased',
 };
 
+/** `dead-letter` → `dead-letter.v1`; a name with its version (`training-examples.v2`) as it is. */
+const fixtureFile = (name: string): string => (/\.v\d+$/.test(name) ? name : `${name}.v1`);
+
 function golden<T extends TopicName>(topic: T): PayloadOf<T> {
   return JSON.parse(
-    readFileSync(join(FIXTURES, `${FIXTURE_OF[topic]}.v1.json`), 'utf8'),
+    readFileSync(join(FIXTURES, `${fixtureFile(FIXTURE_OF[topic])}.json`), 'utf8'),
   ) as PayloadOf<T>;
 }
 
@@ -64,7 +67,7 @@ describe('CloudEvents headers on every topic', () => {
       expect(records).toHaveLength(2);
       expect(recordsWithoutCloudEventHeaders(topic, records)).toEqual([]);
       for (const record of records) {
-        expect(record.headers['ce_type']).toMatch(/^io\.recsys\.[a-z_.]+\.v1$/);
+        expect(record.headers['ce_type']).toMatch(/^io\.recsys\.[a-z_.]+\.v\d+$/);
         expect(record.headers['ce_specversion']).toBe('1.0');
         expect(record.headers['ce_source']).toBe(client.config.clientId);
       }

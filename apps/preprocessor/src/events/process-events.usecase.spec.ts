@@ -1,4 +1,8 @@
-import type { StorefrontEvent } from '@recsys/contracts';
+import {
+  expandTrainingExamples,
+  trainingExamplesV2Schema,
+  type StorefrontEvent,
+} from '@recsys/contracts';
 import type { ApplyOutcome, EventBatch } from '@recsys/feature-store';
 import { defaultQualityThresholds, type QualityCounts, type StoredHash } from '@recsys/features';
 import type { OutgoingMessage, RawMessage } from '@recsys/kafka';
@@ -10,6 +14,17 @@ import {
 } from './process-events.usecase';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
+
+/** Applied, with the state from before the event: a labelled event gives a record. */
+const appliedWithSnapshot: ApplyOutcome = {
+  status: 'applied',
+  unknownItem: false,
+  snapshot: {
+    user: { profile: {}, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
+    items: [{ itemId: 'sku-1', stored: {} }],
+    negatives: [{ itemId: 'sku-9', stored: {} }],
+  },
+};
 
 function view(eventId: string, atMs: number, itemId = 'sku-1'): StorefrontEvent {
   return {
@@ -41,14 +56,23 @@ class FakeStore implements FeatureStorePort, FeatureWriterPort {
   stored: string | undefined;
   window: QualityCounts = { total: 0, invalid: 0, duplicate: 0, late: 0, unknown_item: 0 };
   catalogue = new Map<string, StoredHash>();
-  /** Outcomes the next apply returns, by event id (else applied). */
+  /** Outcomes the next apply returns, by event id (else `applied`). */
   outcomes = new Map<string, ApplyOutcome>();
+  applied: ApplyOutcome = { status: 'applied', unknownItem: false };
+  /** Batches whose writes were flushed (after `beforeFlush` returned). */
+  readonly flushed: EventBatch[] = [];
 
-  async apply(batch: EventBatch): Promise<ApplyOutcome[]> {
+  async apply(
+    batch: EventBatch,
+    options: { beforeFlush?: (outcomes: readonly ApplyOutcome[]) => Promise<void> } = {},
+  ): Promise<ApplyOutcome[]> {
     this.batches.push(batch);
-    return batch.events.map(
-      ({ plan }) => this.outcomes.get(plan.eventId) ?? { status: 'applied', unknownItem: false },
+    const outcomes = batch.events.map(
+      ({ plan }) => this.outcomes.get(plan.eventId) ?? this.applied,
     );
+    await options.beforeFlush?.(outcomes);
+    this.flushed.push(batch);
+    return outcomes;
   }
   async qualityWindow(): Promise<QualityCounts> {
     return this.window;
@@ -63,7 +87,10 @@ class FakeStore implements FeatureStorePort, FeatureWriterPort {
 
 class RecordingPublisher implements PreprocessorPublisher {
   readonly sent: Array<{ topic: string; messages: OutgoingMessage<never>[] }> = [];
+  /** Topics whose publish fails (a broker down). */
+  readonly failing = new Set<string>();
   async publish(topic: string, messages: OutgoingMessage<never>[]): Promise<void> {
+    if (this.failing.has(topic)) throw new Error(`${topic} unavailable`);
     this.sent.push({ topic, messages });
   }
   topics(): string[] {
@@ -154,25 +181,60 @@ describe('ProcessEventsUseCase', () => {
 
   it('flags training examples while the quality window crosses a threshold', async () => {
     const { store, publisher, useCase } = setup();
-    store.apply = async (batch) =>
-      batch.events.map(() => ({
-        status: 'applied',
-        unknownItem: false,
-        snapshot: {
-          user: { profile: {}, categoryAffinity: {}, brandAffinity: {}, sequence: [] },
-          items: [{ itemId: 'sku-1', stored: {} }],
-          negatives: [],
-        },
-      }));
+    store.applied = appliedWithSnapshot;
     store.window = { total: 1000, invalid: 200, duplicate: 0, late: 0, unknown_item: 0 };
     const summary = await useCase.execute([message(1, view('a', NOW))]);
     expect(summary.verdict).toMatchObject({ flagged: true, crossed: ['invalid'] });
     const examples = publisher.sent.find(
-      (entry) => entry.topic === 'training.examples.v1',
+      (entry) => entry.topic === 'training.examples.v2',
     )!.messages;
     expect(
       examples.map((entry) => (entry.value as { qualityFlagged: boolean }).qualityFlagged),
     ).toEqual([true]);
+  });
+
+  it('writes one compact record per labelled event, many per message, before the feature writes', async () => {
+    const { store, publisher, useCase } = setup();
+    store.applied = appliedWithSnapshot;
+    let flushedWhenPublished = -1;
+    publisher.publish = async (topic: string, messages: OutgoingMessage<never>[]) => {
+      if (topic === 'training.examples.v2') flushedWhenPublished = store.flushed.length;
+      publisher.sent.push({ topic, messages });
+    };
+    const summary = await useCase.execute([
+      message(4, view('a', NOW - 2000)),
+      message(5, view('b', NOW - 1000)),
+    ]);
+    expect(flushedWhenPublished).toBe(0);
+    const sent = publisher.sent.find((entry) => entry.topic === 'training.examples.v2')!.messages;
+    expect(sent).toHaveLength(1);
+    const value = trainingExamplesV2Schema.parse(sent[0]!.value);
+    expect(sent[0]!.key).toBe('events.raw.v1:0');
+    expect(value.batchId).toBe('events.raw.v1:0:4-5/0');
+    expect(value.records.map((record) => [record.eventId, record.outcome])).toEqual([
+      ['a', 'click'],
+      ['b', 'click'],
+    ]);
+    expect(value.records[0]!.items.map((item) => [item.itemId, item.label])).toEqual([
+      ['sku-1', 1],
+      ['sku-9', 0],
+    ]);
+    expect(expandTrainingExamples(value).map((example) => example.exampleId)).toEqual([
+      'a:sku-1:1',
+      'a:sku-9:0',
+      'b:sku-1:1',
+      'b:sku-9:0',
+    ]);
+    expect(summary.trainingExamples).toBe(4);
+  });
+
+  it('writes no feature of a batch whose training examples could not be written', async () => {
+    const { store, publisher, useCase } = setup();
+    store.applied = appliedWithSnapshot;
+    publisher.failing.add('training.examples.v2');
+    await expect(useCase.execute([message(1, view('a', NOW))])).rejects.toThrow('unavailable');
+    expect(store.batches).toHaveLength(1);
+    expect(store.flushed).toHaveLength(0);
   });
 
   it('asks for no pre-event snapshots when training examples are switched off', async () => {

@@ -6,16 +6,22 @@
  * Delivery: feature updates are exactly-once (each slot group's guard holds the source offset it covers,
  * written atomically with the group's writes; a client's re-post of an event id is dropped within the
  * user's recent-event window); dead letters are at-least-once (written before the apply); training
- * examples and notices are at-most-once (written after it: a crash in between loses that batch's
- * examples, never double-counts).
+ * examples are written after the batch's outcomes are decided and before any of its feature writes, so
+ * a crash never loses them, and a replay writes the same records again (ids from the event ids), which
+ * the trainer's window keeps once; notices are at-most-once (written after the writes).
  */
-import type { FeaturesUpdatedV1, StorefrontEvent, TrainingExampleV1 } from '@recsys/contracts';
+import {
+  MAX_TRAINING_RECORDS_PER_MESSAGE,
+  type FeaturesUpdatedV1,
+  type StorefrontEvent,
+} from '@recsys/contracts';
 import type { ApplyOutcome, EventBatch, FeatureStore, FeatureWriter } from '@recsys/feature-store';
 import {
   evaluateQualityGate,
   itemIdsOf,
   qualityWindowStart,
-  trainingExamplesOf,
+  trainingExampleMessages,
+  trainingRecordOf,
   updatePlanOf,
   type QualityThresholds,
   type QualityVerdict,
@@ -29,8 +35,8 @@ import { newestAppliedEventMs, type OpsStatsRecorder } from '../ops-stats.writer
 export interface PreprocessorPublisher {
   publish(topic: 'events.dlq.v1', messages: OutgoingMessage<'events.dlq.v1'>[]): Promise<unknown>;
   publish(
-    topic: 'training.examples.v1',
-    messages: OutgoingMessage<'training.examples.v1'>[],
+    topic: 'training.examples.v2',
+    messages: OutgoingMessage<'training.examples.v2'>[],
   ): Promise<unknown>;
   publish(
     topic: 'features.updated.v1',
@@ -124,18 +130,26 @@ export class ProcessEventsUseCase {
 
     const late = this.countLate(first.partition, accepted);
     const windowStartMs = qualityWindowStart(this.now(), this.settings.quality.windowMs);
-    const outcomes = await this.writer.apply(
-      this.batchOf({
-        accepted,
-        messages,
-        windowStartMs,
-        counts: { total: fresh.length, invalid: dead.length, late },
-      }),
-    );
-    const verdict =
-      accepted.length > 0 || dead.length > 0 ? await this.verdictOf(windowStartMs) : undefined;
-    const examples = this.examplesOf(accepted, outcomes, verdict?.flagged ?? false);
-    await this.publisher.publish('training.examples.v1', examples);
+    const batch = this.batchOf({
+      accepted,
+      messages,
+      windowStartMs,
+      counts: { total: fresh.length, invalid: dead.length, late },
+    });
+    let verdict: QualityVerdict | undefined;
+    let examples = 0;
+    const outcomes = await this.writer.apply(batch, {
+      beforeFlush: async (decided) => {
+        if (accepted.length > 0 || dead.length > 0)
+          verdict = await this.verdictOf(windowStartMs, batch, decided);
+        examples = await this.publishExamples(accepted, decided, {
+          source: batch.source,
+          firstOffset: BigInt(first.offset),
+          lastOffset: batch.lastOffset,
+          qualityFlagged: verdict?.flagged ?? false,
+        });
+      },
+    });
     await this.publisher.publish('features.updated.v1', this.noticesOf(accepted, outcomes));
     const visibleAt = this.now();
     const summary: BatchSummary = {
@@ -148,7 +162,7 @@ export class ProcessEventsUseCase {
       duplicates: outcomes.filter((outcome) => outcome.status === 'duplicate').length,
       erased: outcomes.filter((outcome) => outcome.status === 'erased').length,
       deadLetters: dead.map((entry) => ({ reason: entry.deadLetter.reason })),
-      trainingExamples: examples.length,
+      trainingExamples: examples,
       late,
       verdict,
       freshnessMs: accepted
@@ -225,30 +239,61 @@ export class ProcessEventsUseCase {
     };
   }
 
-  private async verdictOf(windowStartMs: number): Promise<QualityVerdict> {
+  /** The window's verdict with this batch counted (its counts are written in the same flush). */
+  private async verdictOf(
+    windowStartMs: number,
+    batch: EventBatch,
+    outcomes: readonly ApplyOutcome[],
+  ): Promise<QualityVerdict> {
+    const stored = await this.store.qualityWindow(windowStartMs);
+    const counts = batch.quality?.counts ?? { total: 0, invalid: 0, late: 0 };
     return evaluateQualityGate(
-      await this.store.qualityWindow(windowStartMs),
+      {
+        ...stored,
+        total: stored.total + counts.total,
+        invalid: stored.invalid + counts.invalid,
+        late: stored.late + counts.late,
+        duplicate:
+          stored.duplicate + outcomes.filter((outcome) => outcome.status === 'duplicate').length,
+      },
       this.settings.quality.thresholds,
     );
   }
 
-  private examplesOf(
+  /**
+   * One record per applied labelled event, many per message, keyed by the source partition; returns
+   * the number of examples (items) written. Each message continues the trace of its first event.
+   */
+  private async publishExamples(
     accepted: Accepted[],
-    outcomes: ApplyOutcome[],
-    qualityFlagged: boolean,
-  ): OutgoingMessage<'training.examples.v1'>[] {
-    return accepted.flatMap((entry, index) => {
+    outcomes: readonly ApplyOutcome[],
+    batch: { source: string; firstOffset: bigint; lastOffset: bigint; qualityFlagged: boolean },
+  ): Promise<number> {
+    const labelled = accepted.flatMap((entry, index) => {
       const outcome = outcomes[index];
       if (outcome?.status !== 'applied' || outcome.snapshot === undefined) return [];
-      // Examples continue the trace of the event they come from (the batch consumer's per-message span).
-      const headers = traceHeadersOf(entry.message.headers);
-      return trainingExamplesOf({
+      const record = trainingRecordOf({
         event: entry.event,
         plan: entry.plan,
         snapshot: outcome.snapshot,
-        qualityFlagged,
-      }).map((example: TrainingExampleV1) => ({ key: example.userKey, value: example, headers }));
+      });
+      return record === undefined ? [] : [{ record, headers: entry.message.headers }];
     });
+    if (labelled.length === 0) return 0;
+    const messages = trainingExampleMessages(
+      labelled.map(({ record }) => record),
+      batch,
+      new Date(this.now()),
+    );
+    await this.publisher.publish(
+      'training.examples.v2',
+      messages.map((value, chunk) => ({
+        key: batch.source,
+        value,
+        headers: traceHeadersOf(labelled[chunk * MAX_TRAINING_RECORDS_PER_MESSAGE]!.headers),
+      })),
+    );
+    return labelled.reduce((sum, { record }) => sum + record.items.length, 0);
   }
 
   private noticesOf(

@@ -129,7 +129,7 @@ describe('EraseUserUseCase', () => {
         cleanupPolicy: 'delete',
       },
       {
-        topic: 'training.examples.v1',
+        topic: 'training.examples.v2',
         exists: true,
         retentionMs: null,
         retentionBytes: null,
@@ -148,7 +148,7 @@ describe('EraseUserUseCase', () => {
     expect(raw).toMatchObject({ retentionMs: 7 * DAY });
     expect(raw.until).toMatch(/7 days/);
     const examples = receipt.retained.find(
-      (entry) => entry.where === 'kafka topic training.examples.v1',
+      (entry) => entry.where === 'kafka topic training.examples.v2',
     )!;
     expect(examples.until).toMatch(/no time limit/);
     expect(receipt.retained.some((entry) => entry.where === 'kafka topic recommendations.v1')).toBe(

@@ -21,7 +21,7 @@ export const USER_DATA_TOPICS: ReadonlyArray<{ topic: TopicName; what: string }>
   },
   { topic: 'events.dlq.v1', what: "dead letters of the user's refused events" },
   {
-    topic: 'training.examples.v1',
+    topic: 'training.examples.v2',
     what: "the user's training examples; the trainer drops them from its window, also when reloading",
   },
   { topic: 'features.updated.v1', what: 'feature-update notices naming the user key' },

@@ -4,7 +4,7 @@
  * impression's unclicked items or sampled popular items), so champion, challenger and baselines are
  * compared on exactly the same examples.
  */
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import { auc, logLoss, meanOf, metricsAtRank, type Label } from '@recsys/evaluation';
 
 export interface HeldOutMetrics {
@@ -19,7 +19,7 @@ export interface HeldOutMetrics {
 }
 
 /** Examples of one labelled event share the user and the instant. */
-function eventGroups(examples: readonly TrainingExampleV1[]): number[][] {
+function eventGroups(examples: readonly TrainingExample[]): number[][] {
   const groups = new Map<string, number[]>();
   examples.forEach((example, index) => {
     const key = `${example.userKey}|${example.occurredAt}`;
@@ -31,7 +31,7 @@ function eventGroups(examples: readonly TrainingExampleV1[]): number[][] {
 }
 
 function rankingOver(
-  examples: readonly TrainingExampleV1[],
+  examples: readonly TrainingExample[],
   scores: ArrayLike<number>,
 ): { hr: number[]; ndcg: number[]; mrr: number[] } {
   const hr: number[] = [];
@@ -56,7 +56,7 @@ function rankingOver(
 }
 
 export function heldOutMetrics(
-  examples: readonly TrainingExampleV1[],
+  examples: readonly TrainingExample[],
   scores: ArrayLike<number>,
 ): HeldOutMetrics {
   const labels: Label[] = examples.map((example) => example.label);
@@ -76,7 +76,7 @@ export function heldOutMetrics(
  * The popularity baseline on the same examples: the item's total views before the event (a feature
  * every example carries), squashed into (0, 1) so log loss is defined.
  */
-export function popularityScores(examples: readonly TrainingExampleV1[]): Float32Array {
+export function popularityScores(examples: readonly TrainingExample[]): Float32Array {
   return Float32Array.from(examples, (example) => {
     const views = example.features['item.views_total'] ?? 0;
     const purchases = example.features['item.purchases_total'] ?? 0;

@@ -1,8 +1,8 @@
 /** A training example as the model library trains on it. */
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import type { LabelledExample } from '@recsys/model';
 
-export function toLabelled(example: TrainingExampleV1): LabelledExample {
+export function toLabelled(example: TrainingExample): LabelledExample {
   return {
     sequence: example.sequence,
     itemId: example.itemId,

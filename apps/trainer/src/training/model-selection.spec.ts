@@ -1,4 +1,4 @@
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import { initialiseTensorflow } from '@recsys/model';
 import { loadTrainerConfig } from '../config';
 import { selectEncoder } from './model-selection';
@@ -6,13 +6,12 @@ import { selectEncoder } from './model-selection';
 const T0 = Date.parse('2026-11-20T00:00:00.000Z');
 
 /** Positives are items of the shopper's favourite (sequence) family; the signal is learnable. */
-function examples(count: number): TrainingExampleV1[] {
+function examples(count: number): TrainingExample[] {
   return Array.from({ length: count }, (_, index) => {
     const family = index % 3;
     const label = index % 2 === 0 ? 1 : 0;
     const itemFamily = label === 1 ? family : (family + 1) % 3;
     return {
-      schemaVersion: 1,
       exampleId: `e${index}`,
       userKey: `u${index % 50}`,
       itemId: `f${itemFamily}-i${index % 7}`,
@@ -24,7 +23,7 @@ function examples(count: number): TrainingExampleV1[] {
       featureSpecVersion: 1,
       occurredAt: new Date(T0 + index * 60_000).toISOString(),
       qualityFlagged: false,
-    } satisfies TrainingExampleV1;
+    } satisfies TrainingExample;
   });
 }
 

@@ -4,7 +4,7 @@
  * the future predicting the past), and the encoder with the best mean validation AUC wins. The held-out
  * period that judges challenger against champion is not touched here.
  */
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import { auc, meanOf, timeBlockedFolds, type Label } from '@recsys/evaluation';
 import type { SequenceEncoder } from '@recsys/model';
 import type { TrainingSettings } from '../config';
@@ -24,7 +24,7 @@ export interface Selection {
 }
 
 async function foldAuc(
-  fold: { train: TrainingExampleV1[]; test: TrainingExampleV1[] },
+  fold: { train: TrainingExample[]; test: TrainingExample[] },
   settings: TrainingSettings,
 ): Promise<number> {
   const ranker = newRanker({ train: fold.train, champion: undefined, settings });
@@ -44,7 +44,7 @@ async function foldAuc(
 }
 
 export async function selectEncoder(
-  train: readonly TrainingExampleV1[],
+  train: readonly TrainingExample[],
   settings: TrainingSettings & { candidateEncoders: readonly SequenceEncoder[]; folds: number },
 ): Promise<Selection> {
   const timed = train.map((example) => ({ example, timeMs: Date.parse(example.occurredAt) }));

@@ -3,12 +3,12 @@
  * when a champion exists it is warm-started from it (the embedding rows of items both know and every
  * other weight whose shape matches), so a retrain refines rather than starts over.
  */
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import { ItemVocabulary, SequenceRanker } from '@recsys/model';
 import type { TrainingSettings } from '../config';
 
 /** Feature names in a fixed order: the model's dense input layout. */
-export function featureNamesOf(examples: readonly TrainingExampleV1[]): string[] {
+export function featureNamesOf(examples: readonly TrainingExample[]): string[] {
   const names = new Set<string>();
   for (const example of examples.slice(0, 1_000)) {
     for (const name of Object.keys(example.features)) names.add(name);
@@ -21,7 +21,7 @@ function sameFeatures(a: readonly string[], b: readonly string[]): boolean {
 }
 
 export function newRanker(input: {
-  train: readonly TrainingExampleV1[];
+  train: readonly TrainingExample[];
   champion: SequenceRanker | undefined;
   settings: TrainingSettings;
 }): SequenceRanker {

@@ -3,7 +3,7 @@
  * it can be), score challenger, champion and the popularity baseline on the held-out period, store the
  * challenger in the registry, and promote + announce it only when it wins.
  */
-import type { ModelPublishedV1, TrainingExampleV1 } from '@recsys/contracts';
+import type { ModelPublishedV1, TrainingExample } from '@recsys/contracts';
 import {
   modelPublishedEventOf,
   type ModelVersionRecord,
@@ -43,14 +43,14 @@ export type CycleResult =
 export { toLabelled };
 
 export function splitByTime(
-  examples: readonly TrainingExampleV1[],
+  examples: readonly TrainingExample[],
   holdoutFraction: number,
-): { train: TrainingExampleV1[]; holdout: TrainingExampleV1[] } {
+): { train: TrainingExample[]; holdout: TrainingExample[] } {
   const cut = Math.floor(examples.length * (1 - holdoutFraction));
   return { train: examples.slice(0, cut), holdout: examples.slice(cut) };
 }
 
-function hasBothClasses(examples: readonly TrainingExampleV1[]): boolean {
+function hasBothClasses(examples: readonly TrainingExample[]): boolean {
   const positives = examples.filter((example) => example.label === 1).length;
   return positives > 0 && positives < examples.length;
 }
@@ -70,7 +70,7 @@ export class TrainingCycle {
     this.now = deps.now ?? Date.now;
   }
 
-  async run(window: readonly TrainingExampleV1[]): Promise<CycleResult> {
+  async run(window: readonly TrainingExample[]): Promise<CycleResult> {
     const { settings } = this.deps;
     if (window.length < settings.minExamples) {
       return { status: 'skipped', reason: `${window.length} < ${settings.minExamples} examples` };
@@ -88,8 +88,8 @@ export class TrainingCycle {
   }
 
   private async trainAndJudge(input: {
-    train: TrainingExampleV1[];
-    holdout: TrainingExampleV1[];
+    train: TrainingExample[];
+    holdout: TrainingExample[];
     champion: { version: string; ranker: SequenceRanker } | undefined;
   }): Promise<CycleResult> {
     const { train, holdout, champion } = input;
@@ -131,7 +131,7 @@ export class TrainingCycle {
 
   /** The configured encoder, or the best of the candidates by time-blocked cross-validation. */
   private async chooseEncoder(
-    train: readonly TrainingExampleV1[],
+    train: readonly TrainingExample[],
   ): Promise<{ encoder: TrainingSettings['encoder']; scores: EncoderScore[] }> {
     const { candidateEncoders, selectionFolds } = this.deps.settings;
     if (candidateEncoders.length < 2) return { encoder: this.deps.settings.encoder, scores: [] };
@@ -166,7 +166,7 @@ export class TrainingCycle {
   private async store(
     challenger: SequenceRanker,
     facts: {
-      train: TrainingExampleV1[];
+      train: TrainingExample[];
       scores: { challenger: HeldOutMetrics; champion?: HeldOutMetrics; baseline: HeldOutMetrics };
       decision: PromotionDecision;
       parent: { version: string } | undefined;

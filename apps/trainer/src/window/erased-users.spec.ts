@@ -1,4 +1,4 @@
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import { ErasureSubjects } from '@recsys/feature-store';
 import { ERASURE_MARGIN_MS, ErasedUsers } from './erased-users';
 import { TrainingWindow } from './training-window';
@@ -6,9 +6,8 @@ import { TrainingWindow } from './training-window';
 const ERASED_AT = Date.parse('2026-11-29T12:00:00.000Z');
 const HOUR = 3_600_000;
 
-function example(id: string, userKey: string, atMs: number): TrainingExampleV1 {
+function example(id: string, userKey: string, atMs: number): TrainingExample {
   return {
-    schemaVersion: 1,
     exampleId: id,
     userKey,
     itemId: 'i1',

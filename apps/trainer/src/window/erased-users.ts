@@ -5,7 +5,7 @@
  * their receipt (the preprocessor accepts up to PREPROCESSOR_MAX_FUTURE_SKEW_SECONDS, 300 s by default)
  * that were applied before the erasure. Examples after that belong to a new history and are kept.
  */
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import type { ErasureSubjects } from '@recsys/feature-store';
 
 /** @default 300000 (5 minutes, the preprocessor's default future skew) */
@@ -32,19 +32,19 @@ export class ErasedUsers {
     return this.erasedAt.get(subject);
   }
 
-  subjectOf(example: TrainingExampleV1): string {
+  subjectOf(example: TrainingExample): string {
     return this.subjects.subjectOf(example.userKey);
   }
 
   /** True when the example is part of an erased user's history. */
-  excludes(example: TrainingExampleV1): boolean {
+  excludes(example: TrainingExample): boolean {
     if (this.erasedAt.size === 0) return false;
     const erasedAtMs = this.erasedAt.get(this.subjectOf(example));
     return erasedAtMs !== undefined && this.isErasedHistory(example, erasedAtMs);
   }
 
   /** True when the example belongs to `subject` and is part of its erased history. */
-  excludesFor(subject: string, example: TrainingExampleV1): boolean {
+  excludesFor(subject: string, example: TrainingExample): boolean {
     const erasedAtMs = this.erasedAt.get(subject);
     return (
       erasedAtMs !== undefined &&
@@ -53,7 +53,7 @@ export class ErasedUsers {
     );
   }
 
-  private isErasedHistory(example: TrainingExampleV1, erasedAtMs: number): boolean {
+  private isErasedHistory(example: TrainingExample, erasedAtMs: number): boolean {
     return Date.parse(example.occurredAt) <= erasedAtMs + this.marginMs;
   }
 }

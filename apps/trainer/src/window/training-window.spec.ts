@@ -1,12 +1,11 @@
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 import { TrainingWindow } from './training-window';
 
 const T0 = Date.parse('2026-11-29T00:00:00.000Z');
 const HOUR = 3_600_000;
 
-function example(id: string, atMs: number, overrides: Partial<TrainingExampleV1> = {}) {
+function example(id: string, atMs: number, overrides: Partial<TrainingExample> = {}) {
   return {
-    schemaVersion: 1,
     exampleId: id,
     userKey: 'u1',
     itemId: 'i1',
@@ -19,7 +18,7 @@ function example(id: string, atMs: number, overrides: Partial<TrainingExampleV1>
     occurredAt: new Date(atMs).toISOString(),
     qualityFlagged: false,
     ...overrides,
-  } satisfies TrainingExampleV1;
+  } satisfies TrainingExample;
 }
 
 const settings = { maxAgeMs: 24 * HOUR, maxExamples: 1_000, excludeFlagged: true };

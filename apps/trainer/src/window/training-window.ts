@@ -5,7 +5,7 @@
  * arrives the older examples are dropped, because a model cannot mix vectors of two specs. Examples of
  * erased users are refused on arrival (`exclude`) and purged when an erasure is announced.
  */
-import type { TrainingExampleV1 } from '@recsys/contracts';
+import type { TrainingExample } from '@recsys/contracts';
 
 export interface WindowSettings {
   maxAgeMs: number;
@@ -18,10 +18,10 @@ const SWEEP_EVERY = 1_000;
 export type AddOutcome = 'added' | 'replaced' | 'flagged' | 'stale_spec' | 'too_old' | 'erased';
 
 /** True for an example that must not be trained on (its user was erased). */
-export type ExampleExclusion = (example: TrainingExampleV1) => boolean;
+export type ExampleExclusion = (example: TrainingExample) => boolean;
 
 export class TrainingWindow {
-  private readonly examples = new Map<string, TrainingExampleV1>();
+  private readonly examples = new Map<string, TrainingExample>();
   private specVersion: number | undefined;
   private newestMs = 0;
   private addedSinceMark = 0;
@@ -45,7 +45,7 @@ export class TrainingWindow {
     return this.addedSinceMark;
   }
 
-  add(example: TrainingExampleV1): AddOutcome {
+  add(example: TrainingExample): AddOutcome {
     if (this.settings.excludeFlagged && example.qualityFlagged) return 'flagged';
     if (this.exclude(example)) return 'erased';
     if (this.specVersion !== undefined && example.featureSpecVersion < this.specVersion) {
@@ -64,7 +64,7 @@ export class TrainingWindow {
   }
 
   /** The window's examples ordered by event time (oldest first): what a training run sees. */
-  snapshot(): TrainingExampleV1[] {
+  snapshot(): TrainingExample[] {
     this.sweepOld();
     return [...this.examples.values()].sort(
       (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),

@@ -3,13 +3,13 @@
  *   - announcements on `privacy.erasures.v1` purge the user's examples from the window at once (the
  *     group re-reads the topic from its start on every start, so the per-request records come back);
  *   - on start, every tombstone in Redis is loaded (one ZRANGE page per 5000), so when the window is
- *     rebuilt from `training.examples.v1` — which still holds the user's examples until retention —
+ *     rebuilt from `training.examples.v2` — which still holds the user's examples until retention —
  *     they are refused on arrival, without a Redis call per example;
  *   - examples published after the announcement (a batch applied just before the erasure) are refused
  *     on arrival too.
  */
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { TrainingExampleV1, UserErasedV1 } from '@recsys/contracts';
+import type { TrainingExample, UserErasedV1 } from '@recsys/contracts';
 import { ErasureStore, ErasureSubjects, RedisConnection } from '@recsys/feature-store';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
@@ -61,7 +61,7 @@ export class WindowErasures implements OnApplicationShutdown {
   }
 
   /** True for an example of an erased user's history: the window refuses it. */
-  readonly excludes = (example: TrainingExampleV1): boolean => this.erased.excludes(example);
+  readonly excludes = (example: TrainingExample): boolean => this.erased.excludes(example);
 
   /**
    * Checks the tombstone secret, starts following announcements, then loads every tombstone. Call

@@ -78,8 +78,15 @@ export class FeatureWriter {
     this.itemFacts = new ItemFactsCache(redis);
   }
 
-  /** Applies a batch; one outcome per event, in order. Throws a retriable conflict if a guard moved. */
-  async apply(batch: EventBatch): Promise<EventOutcome[]> {
+  /**
+   * Applies a batch; one outcome per event, in order. Throws a retriable conflict if a guard moved.
+   * `beforeFlush` runs with the outcomes after they are decided and before anything is written: what
+   * it writes elsewhere (training examples) is durable before a replay could skip these events.
+   */
+  async apply(
+    batch: EventBatch,
+    options: { beforeFlush?: (outcomes: readonly EventOutcome[]) => Promise<void> } = {},
+  ): Promise<EventOutcome[]> {
     const states = await this.statesOf(batch.events);
     const shardAppliedOffset = await this.shardOffsetOf(batch.source);
     const labelled = batch.events.filter((event) => event.plan.snapshot).length;
@@ -98,6 +105,7 @@ export class FeatureWriter {
     );
     this.countQuality(batch, context);
     try {
+      await options.beforeFlush?.(outcomes);
       await this.flush(batch, { states, items, writes, shardAppliedOffset });
     } catch (error) {
       this.forgetBatch(batch.source, states.keys(), items.keys());
@@ -107,7 +115,8 @@ export class FeatureWriter {
   }
 
   /**
-   * A flush that failed part-way (Redis down, a reply lost, a refused guard) leaves the cached states
+   * A flush that failed part-way (Redis down, a reply lost, a refused guard), or a `beforeFlush` that
+   * failed, leaves the cached states
    * of the batch's users ahead of what Redis holds: a retry from them would skip the unwritten events,
    * and their item and shard writes with them. Forget all the batch touched; the retry reads what
    * Redis holds, and the guards skip whatever did get written.

@@ -19,6 +19,8 @@ export interface ReadTopicOptions {
   topic: string;
   /** Resolve as soon as this many records arrived. */
   count: number;
+  /** Resolve as soon as this holds instead (`count` then only names the goal in the timeout message). */
+  until?: (records: readonly ReadRecord[]) => boolean;
   /** @default 20000 */
   timeoutMs?: number;
 }
@@ -48,7 +50,7 @@ export async function readTopic(options: ReadTopicOptions): Promise<ReadRecord[]
         .run({
           eachMessage: async ({ partition, message }) => {
             records.push(toRecord(partition, message));
-            if (records.length >= options.count) {
+            if (options.until?.(records) ?? records.length >= options.count) {
               clearTimeout(timer);
               resolve();
             }

@@ -18,3 +18,37 @@ export function balancePurchases(value: unknown): unknown {
       : order.items;
   return { ...order, items, revenue: total(items) };
 }
+
+interface GeneratedTrainingExamples {
+  sharedFeatures?: unknown;
+  itemFeatures?: unknown;
+  records?: Array<{ shared?: unknown; items?: Array<{ features?: unknown }> }>;
+}
+
+/**
+ * A training-examples message has as many values per array as it names (the rule JSON Schema cannot
+ * state): arrays are cut or padded with zeros to the names' lengths.
+ */
+export function fitTrainingFeatureArrays(value: unknown): unknown {
+  const message = value as GeneratedTrainingExamples;
+  const { sharedFeatures, itemFeatures, records } = message;
+  if (!Array.isArray(sharedFeatures) || !Array.isArray(itemFeatures) || !Array.isArray(records))
+    return value;
+  const fit = (values: unknown, length: number): unknown =>
+    Array.isArray(values)
+      ? Array.from({ length }, (_, index): unknown => values[index] ?? 0)
+      : values;
+  return {
+    ...message,
+    records: records.map((record) => ({
+      ...record,
+      shared: fit(record.shared, sharedFeatures.length),
+      items: Array.isArray(record.items)
+        ? record.items.map((item) => ({
+            ...item,
+            features: fit(item.features, itemFeatures.length),
+          }))
+        : record.items,
+    })),
+  };
+}
