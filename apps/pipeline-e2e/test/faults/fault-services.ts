@@ -24,9 +24,16 @@ export interface FaultTarget {
   namespace: TestNamespace;
 }
 
+/** With `redisClusterNodes` in the environment, the services run on that Redis Cluster. */
 export function faultServiceEnv(target: FaultTarget): Record<string, string> {
+  const env = serviceEnv(target.environment, target.namespace);
+  const nodes = target.environment.redisClusterNodes;
+  if (nodes !== undefined) {
+    delete env['REDIS_URL'];
+    env['REDIS_CLUSTER_NODES'] = nodes;
+  }
   return {
-    ...serviceEnv(target.environment, target.namespace),
+    ...env,
     LOG_LEVEL: 'warn',
     KAFKA_TOPIC_PARTITIONS: '3',
     ADMIN_TOKEN: FAULT_ADMIN_TOKEN,
@@ -72,10 +79,19 @@ export interface StoreReader {
 
 /** A direct view of the feature store and the topics, for checks (never through the services). */
 export async function openStoreReader(target: FaultTarget): Promise<StoreReader> {
+  const nodes = target.environment.redisClusterNodes;
   const redis = new RedisConnection({
     url: target.environment.redisUrl,
     keyPrefix: target.namespace.redisKeyPrefix,
     connectTimeoutMs: 2_000,
+    ...(nodes === undefined
+      ? {}
+      : {
+          clusterNodes: nodes.split(',').map((node) => {
+            const [host, port] = node.split(':');
+            return { host: host!, port: Number(port) };
+          }),
+        }),
   });
   await redis.connect();
   const store = new FeatureStore(redis);

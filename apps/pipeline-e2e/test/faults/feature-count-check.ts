@@ -102,14 +102,13 @@ async function readCounts(
   redis: RedisConnection,
   keys: Map<string, string>,
 ): Promise<Map<string, BehaviourCounts>> {
-  const pipeline = redis.client.pipeline();
-  for (const key of keys.values()) pipeline.hmget(key, ...COUNT_FIELDS);
-  const replies = (await pipeline.exec()) ?? [];
+  // One command per key: keys of different slots cannot share a pipeline on a Redis Cluster.
+  const replies = await redis.run('read counts', (client) =>
+    Promise.all([...keys.values()].map((key) => client.hmget(key, ...COUNT_FIELDS))),
+  );
   const counts = new Map<string, BehaviourCounts>();
   [...keys.keys()].forEach((id, index) => {
-    const [error, values] = replies[index] ?? [new Error('no reply'), null];
-    if (error) throw error;
-    const fields = values as Array<string | null>;
+    const fields = replies[index]!;
     counts.set(id, {
       view: Number(fields[0] ?? 0),
       cart: Number(fields[1] ?? 0),
