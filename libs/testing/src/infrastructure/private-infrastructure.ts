@@ -53,8 +53,12 @@ export interface PrivateInfrastructure {
 /** Kafka's first start resolves jars and formats storage; on a loaded machine it takes tens of seconds. */
 const SCRIPT_TIMEOUT_MS = 5 * 60_000;
 
-async function script(runDir: string, service: LocalService, command: string): Promise<string> {
-  const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', `${service}.sh`), command], {
+async function script(
+  runDir: string,
+  service: LocalService,
+  ...command: string[]
+): Promise<string> {
+  const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', `${service}.sh`), ...command], {
     env: { ...process.env, RECSYS_RUN_DIR: runDir },
     maxBuffer: 16 * 1024 * 1024,
     timeout: SCRIPT_TIMEOUT_MS,
@@ -102,11 +106,11 @@ function controlledRedis(runDir: string, address: string): ControlledRedis {
  * If the test process dies without its teardown (a crashed worker, Ctrl-C), the servers would outlive
  * it: on exit, kill whatever pid files the run directory still names.
  */
-function killOnExit(runDir: string): () => void {
+function killOnExit(pidFiles: readonly string[]): () => void {
   const onExit = () => {
-    for (const service of ['kafka', 'redis'] as const) {
+    for (const pidFile of pidFiles) {
       try {
-        const pid = Number(readFileSync(join(runDir, service, 'pid'), 'utf8').trim());
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
         if (pid > 0) process.kill(pid, 'SIGKILL');
       } catch {
         // already stopped
@@ -120,7 +124,7 @@ function killOnExit(runDir: string): () => void {
 /** Starts a private Kafka and Redis (in parallel) under a fresh run directory in the OS temp dir. */
 export async function startPrivateInfrastructure(label: string): Promise<PrivateInfrastructure> {
   const runDir = join(tmpdir(), 'recsys-faults', `${label}-${randomBytes(4).toString('hex')}`);
-  const forget = killOnExit(runDir);
+  const forget = killOnExit(['kafka', 'redis'].map((service) => join(runDir, service, 'pid')));
   const stopBoth = async () => {
     await Promise.allSettled([script(runDir, 'kafka', 'stop'), script(runDir, 'redis', 'stop')]);
     await rm(runDir, { recursive: true, force: true });
@@ -145,4 +149,43 @@ export async function startPrivateInfrastructure(label: string): Promise<Private
     environment: { kafkaBrokers: [kafkaAddress], redisUrl: redisAddress },
     stop: stopBoth,
   };
+}
+
+/** A three-primary Redis Cluster of one test's own (tools/redis-cluster.sh), whose nodes it can crash. */
+export interface PrivateRedisCluster {
+  /** Seed nodes, `host:port,…` (the value of REDIS_CLUSTER_NODES); the same after a node restarts. */
+  readonly nodes: string;
+  /** SIGKILL of node 1–3 (a crash): its slots are down until `restartNode`. Port and AOF are kept. */
+  killNode(node: 1 | 2 | 3): Promise<void>;
+  /** Starts the node again on its port and AOF; resolves when the cluster is `ok` again. */
+  restartNode(node: 1 | 2 | 3): Promise<void>;
+  /** Stops every node and deletes their data. */
+  stop(): Promise<void>;
+}
+
+export async function startPrivateRedisCluster(label: string): Promise<PrivateRedisCluster> {
+  const runDir = join(tmpdir(), 'recsys-faults', `${label}-${randomBytes(4).toString('hex')}`);
+  const pidFiles = [1, 2, 3].map((node) => join(runDir, 'redis-cluster', `node-${node}`, 'pid'));
+  const forget = killOnExit(pidFiles);
+  const stop = async () => {
+    await script(runDir, 'redis-cluster', 'stop').catch(() => undefined);
+    await rm(runDir, { recursive: true, force: true });
+    forget();
+  };
+  try {
+    const nodes = await script(runDir, 'redis-cluster', 'start');
+    return {
+      nodes,
+      killNode: async (node) => {
+        await script(runDir, 'redis-cluster', 'kill', String(node));
+      },
+      restartNode: async (node) => {
+        await script(runDir, 'redis-cluster', 'restart', String(node));
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
