@@ -8,6 +8,10 @@ RUN_DIR="${RECSYS_RUN_DIR:-$REPO_ROOT/.run}"
 # Downloaded artefacts (Kafka jars) survive clean clones: they live outside the checkout.
 CACHE_DIR="${RECSYS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/recsys}"
 
+# The V8 options every service runs with (the same in the image and in tests: SERVICE_NODE_OPTIONS in
+# libs/testing/src/services/service-process.ts says why).
+SERVICE_NODE_OPTIONS="--max-semi-space-size=32"
+
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 

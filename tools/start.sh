@@ -133,7 +133,8 @@ wait_ready() {
 for service in "${SERVICES[@]}"; do
   name="${service%%:*}" port="${service##*:}"
   port_open "$port" && die "port $port of the $name is in use (set ${name^^}_HTTP_PORT to another)"
-  HTTP_PORT="$port" node "dist/apps/$name/apps/$name/src/main.js" &
+  # shellcheck disable=SC2086 # the options are words
+  HTTP_PORT="$port" node $SERVICE_NODE_OPTIONS "dist/apps/$name/apps/$name/src/main.js" &
   service_pids+=("$!")
   echo "$!" >"$RUN_DIR/$name.pid"
   wait_ready "$name" "http://127.0.0.1:$port" "$!"

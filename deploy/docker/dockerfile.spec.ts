@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@recsys/testing';
+import { REPO_ROOT, SERVICE_NODE_OPTIONS } from '@recsys/testing';
 import { contextFiles, isExcluded, parseDockerignore } from './test/build-context';
 import {
   effectiveUser,
@@ -75,6 +75,15 @@ describe('Dockerfile', () => {
     const copies = ['runtime', 'cli', 'service'].flatMap((name) => all(stageNamed(name), 'COPY'));
     expect(copies.map((copy) => copy.args)).toEqual(['--from=build --chown=0:0 /out /app']);
     expect(chainInstructions('service', 'ADD')).toEqual([]);
+  });
+
+  it('runs the services with the V8 options of the tests and of `npm start`', () => {
+    const options = SERVICE_NODE_OPTIONS.join(' ');
+    expect(all(stageNamed('runtime'), 'ENV').map((instruction) => instruction.args)).toContain(
+      `NODE_OPTIONS="${options}"`,
+    );
+    const libSh = readFileSync(join(REPO_ROOT, 'tools', 'lib.sh'), 'utf8');
+    expect(libSh).toContain(`SERVICE_NODE_OPTIONS="${options}"`);
   });
 
   it('drops the package managers from the runtime and runs node in exec form with NODE_ENV=production', () => {
