@@ -8,7 +8,7 @@
  *      features visible, two ways:
  *      - observed: `--probes` events per second, each the first event of its own user, are polled in
  *        Redis every 5 ms for that user's profile, which appears with the event's features;
- *      - reported: every event's features.updated.v1 notice (`updatedAt`, the preprocessor's clock,
+ *      - reported: every event's features.updated.v2 notice (`updatedAt`, the preprocessor's clock,
  *        stamped after the write and after the batch's training examples were published, so it trails
  *        the features by that round trip) − the time the bench handed the event to the producer.
  *      Both count from before the produce call, so they include the broker round trip the collector waits
@@ -142,7 +142,7 @@ async function setUp(kafkaAddress: string, target: RedisTarget): Promise<BenchSe
   });
   await kafka.ensureTopics([
     { topic: 'events.raw.v1', partitions: 3 },
-    { topic: 'features.updated.v1', partitions: 3 },
+    { topic: 'features.updated.v2', partitions: 3 },
   ]);
   await Promise.all([publisher.connect(), redis.connect()]);
   const env = {

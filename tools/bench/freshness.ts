@@ -1,7 +1,7 @@
 /**
  * Freshness of the preprocessor (phase 2 of bench:features): events sent at a fixed rate, each probe the
  * first event of its own user (polled in Redis every 5 ms until that user's profile appears), and every
- * event's features.updated.v1 notice (the preprocessor's clock).
+ * event's features.updated.v2 notice (the preprocessor's clock).
  */
 import { featureKeys, type RedisConnection } from '@recsys/feature-store';
 import { KafkaTopicConsumer, type KafkaClient, type KafkaPublisher } from '@recsys/kafka';
@@ -71,16 +71,17 @@ export interface FreshnessOptions {
 function noticeListener(
   options: FreshnessOptions,
   latencies: number[],
-): KafkaTopicConsumer<'features.updated.v1'> {
+): KafkaTopicConsumer<'features.updated.v2'> {
   return new KafkaTopicConsumer(options.kafka, {
-    topic: 'features.updated.v1',
+    topic: 'features.updated.v2',
     groupId: options.groupId,
     service: 'bench',
     deadLetters: options.publisher,
     fromBeginning: false,
     handle: async ({ value }) => {
-      if (value.eventId.startsWith('fresh-'))
-        latencies.push(Date.parse(value.updatedAt) - Number(value.eventId.split('-')[1]));
+      for (const { eventId } of value.events)
+        if (eventId.startsWith('fresh-'))
+          latencies.push(Date.parse(value.updatedAt) - Number(eventId.split('-')[1]));
     },
   });
 }

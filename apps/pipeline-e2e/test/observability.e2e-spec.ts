@@ -399,7 +399,7 @@ describe('observability of the running platform', () => {
       expect.arrayContaining([
         'events.raw.v1',
         'events.dlq.v1',
-        'features.updated.v1',
+        'features.updated.v2',
         'training.examples.v2',
         'recommendations.requests.v1',
         'recommendations.v1',

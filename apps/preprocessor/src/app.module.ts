@@ -41,7 +41,7 @@ function topicsToCreate(config: PreprocessorConfig): TopicSpec[] {
     { topic: 'events.raw.v1', partitions },
     { topic: 'events.dlq.v1', partitions },
     { topic: 'catalog.items.v1', partitions },
-    { topic: 'features.updated.v1', partitions },
+    { topic: 'features.updated.v2', partitions },
     { topic: 'training.examples.v2', partitions },
     { topic: 'privacy.erasures.v1', partitions: 1 },
   ];

@@ -95,9 +95,9 @@ const sources: { [T in TopicName]: CloudEventSource } = {
     timeField: 'updatedAt',
     subjectField: 'itemId',
   },
-  'features.updated.v1': {
-    type: fixed('features_updated'),
-    id: idField('eventId'),
+  'features.updated.v2': {
+    type: fixed('features_updated', 2),
+    id: idField('batchId'),
     timeField: 'updatedAt',
   },
   'training.examples.v2': {

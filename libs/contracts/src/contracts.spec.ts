@@ -127,7 +127,7 @@ describe('topic registry', () => {
       expect.arrayContaining([
         'events.raw.v1',
         'events.dlq.v1',
-        'features.updated.v1',
+        'features.updated.v2',
         'training.examples.v2',
         'models.published.v1',
         'recommendations.requests.v1',

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { itemUpsertedV1Schema } from './catalog/item-upserted.v1';
 import { deadLetterV1Schema } from './messages/dead-letter.v1';
-import { featuresUpdatedV1Schema } from './messages/features-updated.v1';
+import { featuresUpdatedV2Schema } from './messages/features-updated.v2';
 import { modelPublishedV1Schema } from './messages/model-published.v1';
 import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
 import {
@@ -30,7 +30,7 @@ export const contractSchemas = {
   'recommendation-click.v1': storefrontEventSchemas.recommendation_click,
   'item-upserted.v1': itemUpsertedV1Schema,
   'dead-letter.v1': deadLetterV1Schema,
-  'features-updated.v1': featuresUpdatedV1Schema,
+  'features-updated.v2': featuresUpdatedV2Schema,
   'training-examples.v2': trainingExamplesV2Schema,
   'model-published.v1': modelPublishedV1Schema,
   'recommendation-request.v1': recommendationRequestV1Schema,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { itemUpsertedV1Schema } from './catalog/item-upserted.v1';
 import { deadLetterV1Schema } from './messages/dead-letter.v1';
-import { featuresUpdatedV1Schema } from './messages/features-updated.v1';
+import { featuresUpdatedV2Schema } from './messages/features-updated.v2';
 import { modelPublishedV1Schema } from './messages/model-published.v1';
 import { recommendationRequestV1Schema } from './messages/recommendation-request.v1';
 import { recommendationReplyV1Schema } from './messages/recommendation-response.v1';
@@ -21,7 +21,10 @@ export const topics = {
   },
   'events.dlq.v1': { schema: deadLetterV1Schema, key: 'the failed message key, else eventId' },
   'catalog.items.v1': { schema: itemUpsertedV1Schema, key: 'itemId (log-compacted)' },
-  'features.updated.v1': { schema: featuresUpdatedV1Schema, key: 'eventId' },
+  'features.updated.v2': {
+    schema: featuresUpdatedV2Schema,
+    key: 'source topic and partition of the events (one writer per key)',
+  },
   'training.examples.v2': {
     schema: trainingExamplesV2Schema,
     key: 'source topic and partition of the events (one writer per key)',

@@ -29,10 +29,10 @@ const examples: Record<TopicName, { fixture: string; type: string; id?: string; 
     type: 'io.recsys.item_upserted.v1',
     time: 'updatedAt',
   },
-  'features.updated.v1': {
-    fixture: 'features-updated',
-    type: 'io.recsys.features_updated.v1',
-    id: 'eventId',
+  'features.updated.v2': {
+    fixture: 'features-updated.v2',
+    type: 'io.recsys.features_updated.v2',
+    id: 'batchId',
     time: 'updatedAt',
   },
   'training.examples.v2': {

@@ -20,7 +20,7 @@ const FIXTURE_OF: Record<TopicName, string> = {
   'events.raw.v1': 'product-view',
   'events.dlq.v1': 'dead-letter',
   'catalog.items.v1': 'item-upserted',
-  'features.updated.v1': 'features-updated',
+  'features.updated.v2': 'features-updated.v2',
   'training.examples.v2': 'training-examples.v2',
   'models.published.v1': 'model-published',
   'recommendations.requests.v1': 'recommendation-request',

@@ -46,7 +46,7 @@ describe('trace context and consumer lag on a real broker', () => {
     await client.ensureTopics([
       { topic: 'events.raw.v1', partitions: 1 },
       { topic: 'events.dlq.v1', partitions: 1 },
-      { topic: 'features.updated.v1', partitions: 1 },
+      { topic: 'features.updated.v2', partitions: 1 },
     ]);
     await publisher.connect();
   });
@@ -106,18 +106,20 @@ describe('trace context and consumer lag on a real broker', () => {
   it('keeps a trace context a message brings with it', async () => {
     const own = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`;
     await traceWork('batch', () =>
-      publisher.publish('features.updated.v1', [
+      publisher.publish('features.updated.v2', [
         {
           key: 'k',
           value: {
-            schemaVersion: 1,
-            eventId: 'e',
-            eventType: 'page_view',
-            entities: [],
-            featureGroups: [],
-            featureFormatVersion: 1,
-            eventTimestamp: '2026-11-28T10:00:00.000Z',
+            schemaVersion: 2,
+            batchId: 'events.raw.v1:0:0-0/0',
+            featureFormatVersion: 2,
             updatedAt: '2026-11-28T10:00:00.000Z',
+            users: [],
+            items: [],
+            featureGroups: [],
+            events: [
+              { eventId: 'e', eventType: 'page_view', eventTimestamp: '2026-11-28T10:00:00.000Z' },
+            ],
           },
           headers: { traceparent: own },
         },
@@ -125,7 +127,7 @@ describe('trace context and consumer lag on a real broker', () => {
     );
     const [record] = await readTopic({
       brokers: environment.kafkaBrokers,
-      topic: client.topicName('features.updated.v1'),
+      topic: client.topicName('features.updated.v2'),
       count: 1,
     });
     expect(record!.headers['traceparent']).toBe(own);

@@ -1,6 +1,8 @@
 import {
   expandTrainingExamples,
+  featuresUpdatedV2Schema,
   trainingExamplesV2Schema,
+  type FeaturesUpdatedV2,
   type StorefrontEvent,
 } from '@recsys/contracts';
 import type { ApplyOutcome, EventBatch } from '@recsys/feature-store';
@@ -145,7 +147,7 @@ describe('ProcessEventsUseCase', () => {
   it('dead-letters before applying, so a crash in between can only repeat a dead letter, never lose one', async () => {
     const { publisher, useCase } = setup();
     await useCase.execute([message(1, 'not json'), message(2, view('a', NOW))]);
-    expect(publisher.topics()).toEqual(['events.dlq.v1', 'features.updated.v1']);
+    expect(publisher.topics()).toEqual(['events.dlq.v1', 'features.updated.v2']);
   });
 
   it('skips messages at or below the stored offset of their partition (redelivery after a crash)', async () => {
@@ -165,8 +167,29 @@ describe('ProcessEventsUseCase', () => {
     store.outcomes.set('a', { status: 'already_applied' });
     const summary = await useCase.execute([message(5, view('a', NOW)), message(6, view('b', NOW))]);
     expect(summary).toMatchObject({ applied: 1, skippedAsProcessed: 1, duplicates: 0 });
-    const notices = publisher.sent.find((entry) => entry.topic === 'features.updated.v1');
-    expect(notices?.messages.map((entry) => entry.key)).toEqual(['b']);
+    const notices = publisher.sent.find((entry) => entry.topic === 'features.updated.v2');
+    expect(
+      notices?.messages.map((entry) => (entry.value as FeaturesUpdatedV2).events),
+    ).toMatchObject([[{ eventId: 'b' }]]);
+  });
+
+  it('sends one notice per batch, naming each changed user and item once', async () => {
+    const { publisher, useCase } = setup();
+    await useCase.execute([
+      message(3, view('a', NOW - 2000, 'sku-1')),
+      message(4, view('b', NOW - 1000, 'sku-2')),
+      message(5, view('c', NOW, 'sku-1')),
+    ]);
+    const notices = publisher.sent.find((entry) => entry.topic === 'features.updated.v2')!;
+    expect(notices.messages).toHaveLength(1);
+    const notice = featuresUpdatedV2Schema.parse(notices.messages[0]!.value);
+    expect(notices.messages[0]!.key).toBe('events.raw.v1:0');
+    expect(notice).toMatchObject({
+      batchId: 'events.raw.v1:0:3-5/0',
+      users: ['u_1'],
+      items: ['sku-1', 'sku-2'],
+      events: [{ eventId: 'a' }, { eventId: 'b' }, { eventId: 'c' }],
+    });
   });
 
   it('counts events older than the partition watermark minus the allowance as late', async () => {

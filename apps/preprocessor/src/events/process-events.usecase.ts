@@ -8,11 +8,12 @@
  * user's recent-event window); dead letters are at-least-once (written before the apply); training
  * examples are written after the batch's outcomes are decided and before any of its feature writes, so
  * a crash never loses them, and a replay writes the same records again (ids from the event ids), which
- * the trainer's window keeps once; notices are at-most-once (written after the writes).
+ * the trainer's window keeps once; notices (one per batch) are at-most-once (written after the writes).
  */
 import {
   MAX_TRAINING_RECORDS_PER_MESSAGE,
-  type FeaturesUpdatedV1,
+  MAX_UPDATED_EVENTS_PER_MESSAGE,
+  type FeaturesUpdatedV2,
   type StorefrontEvent,
 } from '@recsys/contracts';
 import type { ApplyOutcome, EventBatch, FeatureStore, FeatureWriter } from '@recsys/feature-store';
@@ -39,8 +40,8 @@ export interface PreprocessorPublisher {
     messages: OutgoingMessage<'training.examples.v2'>[],
   ): Promise<unknown>;
   publish(
-    topic: 'features.updated.v1',
-    messages: OutgoingMessage<'features.updated.v1'>[],
+    topic: 'features.updated.v2',
+    messages: OutgoingMessage<'features.updated.v2'>[],
   ): Promise<unknown>;
 }
 
@@ -136,21 +137,20 @@ export class ProcessEventsUseCase {
       windowStartMs,
       counts: { total: fresh.length, invalid: dead.length, late },
     });
-    let verdict: QualityVerdict | undefined;
-    let examples = 0;
-    const outcomes = await this.writer.apply(batch, {
-      beforeFlush: async (decided) => {
-        if (accepted.length > 0 || dead.length > 0)
-          verdict = await this.verdictOf(windowStartMs, batch, decided);
-        examples = await this.publishExamples(accepted, decided, {
-          source: batch.source,
-          firstOffset: BigInt(first.offset),
-          lastOffset: batch.lastOffset,
-          qualityFlagged: verdict?.flagged ?? false,
-        });
-      },
+    const stretch = {
+      source: batch.source,
+      firstOffset: BigInt(first.offset),
+      lastOffset: batch.lastOffset,
+    };
+    const { outcomes, verdict, examples } = await this.applyWithExamples(batch, {
+      accepted,
+      judge: accepted.length > 0 || dead.length > 0,
+      stretch,
     });
-    await this.publisher.publish('features.updated.v1', this.noticesOf(accepted, outcomes));
+    await this.publisher.publish(
+      'features.updated.v2',
+      this.noticesOf(accepted, outcomes, stretch),
+    );
     const visibleAt = this.now();
     const summary: BatchSummary = {
       received: messages.length,
@@ -239,6 +239,33 @@ export class ProcessEventsUseCase {
     };
   }
 
+  /**
+   * Applies the batch; between deciding its outcomes and writing them, judges the quality window and
+   * writes the batch's training examples (so they are durable before a replay could skip the events).
+   */
+  private async applyWithExamples(
+    batch: EventBatch,
+    input: {
+      accepted: Accepted[];
+      judge: boolean;
+      stretch: { source: string; firstOffset: bigint; lastOffset: bigint };
+    },
+  ): Promise<{ outcomes: ApplyOutcome[]; verdict: QualityVerdict | undefined; examples: number }> {
+    let verdict: QualityVerdict | undefined;
+    let examples = 0;
+    const outcomes = await this.writer.apply(batch, {
+      beforeFlush: async (decided) => {
+        if (input.judge)
+          verdict = await this.verdictOf(batch.quality!.windowStartMs, batch, decided);
+        examples = await this.publishExamples(input.accepted, decided, {
+          ...input.stretch,
+          qualityFlagged: verdict?.flagged ?? false,
+        });
+      },
+    });
+    return { outcomes, verdict, examples };
+  }
+
   /** The window's verdict with this batch counted (its counts are written in the same flush). */
   private async verdictOf(
     windowStartMs: number,
@@ -296,29 +323,39 @@ export class ProcessEventsUseCase {
     return labelled.reduce((sum, { record }) => sum + record.items.length, 0);
   }
 
+  /** One notice per batch (per MAX_UPDATED_EVENTS_PER_MESSAGE applied events), keyed by the source. */
   private noticesOf(
     accepted: Accepted[],
     outcomes: ApplyOutcome[],
-  ): OutgoingMessage<'features.updated.v1'>[] {
+    stretch: { source: string; firstOffset: bigint; lastOffset: bigint },
+  ): OutgoingMessage<'features.updated.v2'>[] {
+    const applied = accepted.filter((_, index) => outcomes[index]?.status === 'applied');
     const updatedAt = new Date(this.now()).toISOString();
-    return accepted
-      .filter((_, index) => outcomes[index]?.status === 'applied')
-      .map(({ event, plan, message }) => {
-        const value: FeaturesUpdatedV1 = {
-          schemaVersion: 1,
+    const notices: OutgoingMessage<'features.updated.v2'>[] = [];
+    for (let start = 0; start < applied.length; start += MAX_UPDATED_EVENTS_PER_MESSAGE) {
+      const chunk = applied.slice(start, start + MAX_UPDATED_EVENTS_PER_MESSAGE);
+      const value: FeaturesUpdatedV2 = {
+        schemaVersion: 2,
+        batchId: `${stretch.source}:${stretch.firstOffset}-${stretch.lastOffset}/${notices.length}`,
+        featureFormatVersion: this.settings.featureFormatVersion,
+        updatedAt,
+        users: [...new Set(chunk.map(({ plan }) => plan.userKey))],
+        items: [...new Set(chunk.flatMap(({ plan }) => plan.items.map((item) => item.itemId)))],
+        featureGroups: [...new Set(chunk.flatMap(({ plan }) => featureGroupsOf(plan)))],
+        events: chunk.map(({ event }) => ({
           eventId: event.eventId,
           eventType: event.eventType,
-          entities: [
-            { type: 'user' as const, id: plan.userKey },
-            ...plan.items.map((item) => ({ type: 'item' as const, id: item.itemId })),
-          ].slice(0, 1000),
-          featureGroups: featureGroupsOf(plan),
-          featureFormatVersion: this.settings.featureFormatVersion,
           eventTimestamp: event.timestamp,
-          updatedAt,
-        };
-        return { key: event.eventId, value, headers: traceHeadersOf(message.headers) };
+        })),
+      };
+      // The notice continues the trace of its first event (the batch consumer's per-message span).
+      notices.push({
+        key: stretch.source,
+        value,
+        headers: traceHeadersOf(chunk[0]!.message.headers),
       });
+    }
+    return notices;
   }
 }
 

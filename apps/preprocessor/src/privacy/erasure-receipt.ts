@@ -24,7 +24,7 @@ export const USER_DATA_TOPICS: ReadonlyArray<{ topic: TopicName; what: string }>
     topic: 'training.examples.v2',
     what: "the user's training examples; the trainer drops them from its window, also when reloading",
   },
-  { topic: 'features.updated.v1', what: 'feature-update notices naming the user key' },
+  { topic: 'features.updated.v2', what: 'feature-update notices naming the user key' },
   { topic: 'recommendations.requests.v1', what: 'recommendation requests made over Kafka' },
   { topic: 'recommendations.v1', what: 'recommendation answers sent over Kafka' },
 ];
