@@ -1,11 +1,16 @@
 /**
- * The one script of the feature write path: a generic executor of one slot group's compacted writes,
- * guarded by a compare-and-set on the group's guard hash. It knows no feature (no window, weight or
- * limit: every number arrives in ARGV), and touches only KEYS, which share one slot.
+ * The one script of the feature write path: a generic executor of slot groups' compacted writes, each
+ * group guarded by a compare-and-set on its guard hash. It knows no feature (no window, weight or limit:
+ * every number arrives in ARGV), and touches only KEYS. On one Redis a run carries many groups (one
+ * round trip and one script call for a whole flush phase); on a Redis Cluster each run carries groups of
+ * one slot only (the caller sends one group per run there).
  *
- * KEYS[1] is the guard hash, KEYS[2..] the written keys. ARGV: the number of checks, then (field,
- * expected) pairs ('' = absent); the number of guard fields to set, then (field, value) pairs; the
- * guard's time to live in seconds (0 = none); then the operations, each a code, the index of its key in KEYS, and its arguments:
+ * ARGV[1] is the number of groups; then, per group, the number of its keys, the number of its arguments,
+ * and its arguments. KEYS holds the groups' keys in order, each group's guard hash first; a key index in
+ * a group's arguments counts from that group's first key (1 = its guard). A group's arguments: the number
+ * of checks, then (field, expected) pairs ('' = absent); the number of guard fields to set, then (field,
+ * value) pairs; the guard's time to live in seconds (0 = none); then the operations, each a code, the
+ * index of its key, and its arguments:
  *   X k               DEL
  *   D k n f…          HDEL of n fields
  *   S k n f v…        HSET of n pairs
@@ -16,68 +21,85 @@
  *   T k keep          keep the sorted set's `keep` highest members
  *   L k keep n v…     LPUSH of n values (oldest first), then keep the `keep` newest
  *   E k seconds       EXPIRE
- * Returns 1 when applied, 0 when a check failed (nothing written).
+ * A group whose check fails writes nothing; the others are applied. Returns the (1-based) numbers of the
+ * groups whose checks failed.
  */
 export const EXECUTE_WRITES_LUA = `
-local guard = KEYS[1]
 local at = 1
 local function nextArg() local value = ARGV[at]; at = at + 1; return value end
 
-local checks = tonumber(nextArg())
-for _ = 1, checks do
-  local field, expected = nextArg(), nextArg()
-  if (redis.call('HGET', guard, field) or '') ~= expected then return 0 end
-end
-local sets = tonumber(nextArg())
-local guardWrites = {}
-for _ = 1, sets * 2 do table.insert(guardWrites, nextArg()) end
-local guardTtl = tonumber(nextArg())
-
-while at <= #ARGV do
-  local code = nextArg()
-  local key = KEYS[tonumber(nextArg())]
-  if code == 'X' then
-    redis.call('DEL', key)
-  elseif code == 'D' then
-    local fields = {}
-    for _ = 1, tonumber(nextArg()) do table.insert(fields, nextArg()) end
-    redis.call('HDEL', key, unpack(fields))
-  elseif code == 'S' then
-    local args = {}
-    for _ = 1, tonumber(nextArg()) * 2 do table.insert(args, nextArg()) end
-    redis.call('HSET', key, unpack(args))
-  elseif code == 'N' then
-    redis.call('HSETNX', key, nextArg(), nextArg())
-  elseif code == 'F' then
-    for _ = 1, tonumber(nextArg()) do
-      local field = nextArg()
-      redis.call('HINCRBYFLOAT', key, field, nextArg())
+local function applyOperations(keyBase, groupEnd)
+  while at < groupEnd do
+    local code = nextArg()
+    local key = KEYS[keyBase + tonumber(nextArg())]
+    if code == 'X' then
+      redis.call('DEL', key)
+    elseif code == 'D' then
+      local fields = {}
+      for _ = 1, tonumber(nextArg()) do table.insert(fields, nextArg()) end
+      redis.call('HDEL', key, unpack(fields))
+    elseif code == 'S' then
+      local args = {}
+      for _ = 1, tonumber(nextArg()) * 2 do table.insert(args, nextArg()) end
+      redis.call('HSET', key, unpack(args))
+    elseif code == 'N' then
+      redis.call('HSETNX', key, nextArg(), nextArg())
+    elseif code == 'F' then
+      for _ = 1, tonumber(nextArg()) do
+        local field = nextArg()
+        redis.call('HINCRBYFLOAT', key, field, nextArg())
+      end
+    elseif code == 'Z' then
+      for _ = 1, tonumber(nextArg()) do
+        local member = nextArg()
+        redis.call('ZINCRBY', key, nextArg(), member)
+      end
+    elseif code == 'A' then
+      local args = {}
+      for _ = 1, tonumber(nextArg()) * 2 do table.insert(args, nextArg()) end
+      redis.call('ZADD', key, unpack(args))
+    elseif code == 'T' then
+      local keep = tonumber(nextArg())
+      if redis.call('ZCARD', key) > keep then redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1)) end
+    elseif code == 'L' then
+      local keep = tonumber(nextArg())
+      local values = {}
+      for _ = 1, tonumber(nextArg()) do table.insert(values, nextArg()) end
+      redis.call('LPUSH', key, unpack(values))
+      redis.call('LTRIM', key, 0, keep - 1)
+    elseif code == 'E' then
+      redis.call('EXPIRE', key, nextArg())
+    else
+      return redis.error_reply('unknown write code ' .. tostring(code))
     end
-  elseif code == 'Z' then
-    for _ = 1, tonumber(nextArg()) do
-      local member = nextArg()
-      redis.call('ZINCRBY', key, nextArg(), member)
-    end
-  elseif code == 'A' then
-    local args = {}
-    for _ = 1, tonumber(nextArg()) * 2 do table.insert(args, nextArg()) end
-    redis.call('ZADD', key, unpack(args))
-  elseif code == 'T' then
-    local keep = tonumber(nextArg())
-    if redis.call('ZCARD', key) > keep then redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1)) end
-  elseif code == 'L' then
-    local keep = tonumber(nextArg())
-    local values = {}
-    for _ = 1, tonumber(nextArg()) do table.insert(values, nextArg()) end
-    redis.call('LPUSH', key, unpack(values))
-    redis.call('LTRIM', key, 0, keep - 1)
-  elseif code == 'E' then
-    redis.call('EXPIRE', key, nextArg())
-  else
-    return redis.error_reply('unknown write code ' .. tostring(code))
   end
 end
-if #guardWrites > 0 then redis.call('HSET', guard, unpack(guardWrites)) end
-if guardTtl > 0 then redis.call('EXPIRE', guard, guardTtl) end
-return 1
+
+local refused = {}
+local keyBase = 0
+for group = 1, tonumber(nextArg()) do
+  local keyCount = tonumber(nextArg())
+  local groupEnd = tonumber(nextArg())
+  groupEnd = at + groupEnd
+  local guard = KEYS[keyBase + 1]
+  local holds = true
+  for _ = 1, tonumber(nextArg()) do
+    local field, expected = nextArg(), nextArg()
+    if holds and (redis.call('HGET', guard, field) or '') ~= expected then holds = false end
+  end
+  if holds then
+    local guardWrites = {}
+    for _ = 1, tonumber(nextArg()) * 2 do table.insert(guardWrites, nextArg()) end
+    local guardTtl = tonumber(nextArg())
+    local failed = applyOperations(keyBase, groupEnd)
+    if failed then return failed end
+    if #guardWrites > 0 then redis.call('HSET', guard, unpack(guardWrites)) end
+    if guardTtl > 0 then redis.call('EXPIRE', guard, guardTtl) end
+  else
+    table.insert(refused, group)
+    at = groupEnd
+  end
+  keyBase = keyBase + keyCount
+end
+return refused
 `;

@@ -1,9 +1,10 @@
 /**
- * Executes the compacted writes of a flush (libs/features' `FlushWrites`): one script run per slot group
- * (a user, an item, a shard), each guarded by a compare-and-set on the group's guard hash, all issued at
- * once (ioredis auto-pipelining: one round trip per server). Keys come from keys.ts only; the meaning of
- * every write was decided by libs/features. Works on one Redis and on Redis Cluster alike: a group's keys
- * share a hash tag.
+ * Executes the compacted writes of a flush (libs/features' `FlushWrites`) per slot group (a user, an
+ * item, a shard), each guarded by a compare-and-set on the group's guard hash. On one Redis, one script
+ * run carries up to GROUPS_PER_RUN groups (a flush phase is one or a few calls, not one per user and
+ * item: the per-command cost was most of the client's); on a Redis Cluster, one run per group (a group's
+ * keys share a hash tag, different groups do not). Keys come from keys.ts only; the meaning of every
+ * write was decided by libs/features.
  */
 import {
   type FlushWrites,
@@ -134,28 +135,51 @@ function pushPairs(
   for (const [name, value] of entries) args.push(name, String(value));
 }
 
+/** KEYS and ARGV of one script run carrying `groups` (see execute-writes.lua.ts). */
+export function encodeGroups(groups: readonly GuardedGroup[]): { keys: string[]; args: string[] } {
+  const keys: string[] = [];
+  const args: string[] = [String(groups.length)];
+  for (const { group, guard } of groups) {
+    const encoded = encodeGroup(group, guard);
+    keys.push(...encoded.keys);
+    args.push(String(encoded.keys.length), String(encoded.args.length), ...encoded.args);
+  }
+  return { keys, args };
+}
+
+/**
+ * Groups per script run on one Redis: a run of a few hundred groups blocks Redis for about a
+ * millisecond, and keeps each call's argument list far below what Lua unpacks at once.
+ */
+const GROUPS_PER_RUN = 100;
+
 interface ScriptClient {
-  recsysExecuteWrites(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
+  recsysExecuteWrites(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
 }
 
 export class WriteExecutor {
+  private readonly groupsPerRun: number;
+
   constructor(private readonly redis: RedisConnection) {
     redis.client.defineCommand('recsysExecuteWrites', { lua: EXECUTE_WRITES_LUA });
+    this.groupsPerRun = redis.isCluster ? 1 : GROUPS_PER_RUN;
   }
 
-  /** Runs one group's writes; false when its guard did not hold what was expected (nothing written). */
-  async execute({ group, guard }: GuardedGroup): Promise<boolean> {
-    const { keys, args } = encodeGroup(group, guard);
-    const applied = await this.redis.run(`write ${group.kind} ${group.id}`, (client) =>
+  /** Runs every group; returns the groups whose guard refused their writes (they wrote nothing). */
+  async executeAll(groups: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
+    const runs: GuardedGroup[][] = [];
+    for (let start = 0; start < groups.length; start += this.groupsPerRun)
+      runs.push(groups.slice(start, start + this.groupsPerRun));
+    const refused = await Promise.all(runs.map((run) => this.executeRun(run)));
+    return refused.flat();
+  }
+
+  private async executeRun(run: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
+    const { keys, args } = encodeGroups(run);
+    const refused = await this.redis.run(`write ${run.length} slot group(s)`, (client) =>
       (client as unknown as ScriptClient).recsysExecuteWrites(keys.length, ...keys, ...args),
     );
-    return applied === 1;
-  }
-
-  /** Runs every group at once; returns the groups whose guard refused their writes. */
-  async executeAll(groups: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
-    const applied = await Promise.all(groups.map((entry) => this.execute(entry)));
-    return groups.filter((_, index) => !applied[index]);
+    return refused.map((number) => run[number - 1]!);
   }
 
   /** The refusal of personalisation that erased users' later events stated (tombstone field). */
