@@ -13,7 +13,6 @@ import {
   modelEnvShape,
   parseConfig,
   redisConfigFrom,
-  refuseRedisCluster,
   REPORTED_WITH_OTHER_ISSUES,
   requireRedisTarget,
   redisEnvShape,
@@ -106,7 +105,6 @@ const trainerEnvSchema = z
   })
   .superRefine(requireSaslCredentials)
   .superRefine(requireRedisTarget, REPORTED_WITH_OTHER_ISSUES)
-  .superRefine(refuseRedisCluster('trainer'))
   .transform((env) => ({
     kafka: kafkaConfigFrom(env, TRAINER_SERVICE_NAME),
     redis: redisConfigFrom(env),

@@ -11,7 +11,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { expandTrainingExamples } from '@recsys/contracts';
-import { RedisModelRegistry } from '@recsys/feature-store';
+import { RedisModelRegistry, modelPublishedEventOf } from '@recsys/feature-store';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
 import { traceWork } from '@recsys/telemetry';
@@ -81,6 +81,7 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.copyRegistryFromV1();
     await this.erasures.start(this.window);
     await this.rewindToWindowStart();
     await this.consumer.start();
@@ -118,6 +119,26 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
       this.metrics.runFinished('failed', (Date.now() - started) / 1000);
       throw error;
     }
+  }
+
+  /**
+   * An upgrade from a registry of format v1 keeps its versions, champion and history; the champion is
+   * announced again so that scorers which found the new registry empty load it.
+   */
+  private async copyRegistryFromV1(): Promise<void> {
+    const copied = await this.registry.copyFromV1();
+    if (copied === 0) return;
+    this.logger.log(`copied ${copied} keys of the model registry's format v1 into format v2`);
+    const champion = await this.registry.champion();
+    const record = champion === undefined ? undefined : await this.registry.version(champion);
+    const [promotion] = await this.registry.history(1);
+    if (record === undefined || promotion?.version !== record.version) return;
+    await this.publisher.publish('models.published.v1', [
+      {
+        key: this.registry.modelName,
+        value: modelPublishedEventOf(this.registry.modelName, record, promotion),
+      },
+    ]);
   }
 
   /** A group with live members cannot be moved; a previous instance may still be leaving, so retry. */

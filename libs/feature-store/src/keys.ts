@@ -100,18 +100,30 @@ export const opsStatsKeys = {
   preprocessor: (instance: string) => `${OPS_ROOT}{pp}:i:${instance}`,
 } as const;
 
-export const MODEL_REGISTRY_FORMAT_VERSION = 1;
+export const MODEL_REGISTRY_FORMAT_VERSION = 2;
 
 const MODEL_REGISTRY_ROOT = `mr:v${MODEL_REGISTRY_FORMAT_VERSION}:`;
 
-/** FORMAT.md, "Model registry (v1)". */
+/**
+ * FORMAT.md, "Model registry (v2)": every key of a model under one hash tag (`{<modelName>}`), so a
+ * promotion is one script on Redis Cluster too.
+ */
 export const modelRegistryKeys = {
   artifacts: (modelName: string, version: string) =>
-    `${MODEL_REGISTRY_ROOT}${modelName}:a:${version}`,
-  versions: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:versions`,
-  created: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:created`,
-  champion: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:champion`,
-  history: (modelName: string) => `${MODEL_REGISTRY_ROOT}${modelName}:history`,
+    `${MODEL_REGISTRY_ROOT}{${modelName}}:a:${version}`,
+  versions: (modelName: string) => `${MODEL_REGISTRY_ROOT}{${modelName}}:versions`,
+  created: (modelName: string) => `${MODEL_REGISTRY_ROOT}{${modelName}}:created`,
+  champion: (modelName: string) => `${MODEL_REGISTRY_ROOT}{${modelName}}:champion`,
+  history: (modelName: string) => `${MODEL_REGISTRY_ROOT}{${modelName}}:history`,
+} as const;
+
+/** FORMAT.md, "Model registry (v2)": the v1 keys (no hash tag), read once to copy a v1 registry. */
+export const modelRegistryKeysV1 = {
+  artifacts: (modelName: string, version: string) => `mr:v1:${modelName}:a:${version}`,
+  versions: (modelName: string) => `mr:v1:${modelName}:versions`,
+  created: (modelName: string) => `mr:v1:${modelName}:created`,
+  champion: (modelName: string) => `mr:v1:${modelName}:champion`,
+  history: (modelName: string) => `mr:v1:${modelName}:history`,
 } as const;
 
 export const RATE_LIMIT_FORMAT_VERSION = 1;

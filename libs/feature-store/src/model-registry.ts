@@ -6,7 +6,7 @@
  * without importing it: the Redis adapter stays independent of TensorFlow.js.
  */
 import { AppError, type ModelPublishedV1 } from '@recsys/contracts';
-import { modelRegistryKeys } from './keys';
+import { modelRegistryKeys, modelRegistryKeysV1 } from './keys';
 import type { RedisConnection } from './redis-connection';
 
 export interface StoredModelArtifacts<M = unknown> {
@@ -205,6 +205,46 @@ export class RedisModelRegistry {
       );
     }
     return this.promote(previous, 'rollback', nowMs);
+  }
+
+  /**
+   * Copies a registry of format v1 (keys without a hash tag, before v2) into this format when this one is
+   * still empty, so an upgrade keeps its champion and history; the v1 keys stay until an operator deletes
+   * them. Key by key (DUMP, RESTORE), so it also runs where the v1 keys sit in other slots. Returns the
+   * number of keys copied (0: nothing to copy, or already copied).
+   */
+  async copyFromV1(): Promise<number> {
+    const name = this.modelName;
+    const [ownVersions, oldVersions] = await this.redis.run('look for a v1 registry', (client) =>
+      Promise.all([
+        client.hlen(modelRegistryKeys.versions(name)),
+        client.hkeys(modelRegistryKeysV1.versions(name)),
+      ]),
+    );
+    if (ownVersions > 0 || oldVersions.length === 0) return 0;
+    const pairs: Array<[from: string, to: string]> = [
+      ...oldVersions.map((version): [string, string] => [
+        modelRegistryKeysV1.artifacts(name, version),
+        modelRegistryKeys.artifacts(name, version),
+      ]),
+      [modelRegistryKeysV1.created(name), modelRegistryKeys.created(name)],
+      [modelRegistryKeysV1.champion(name), modelRegistryKeys.champion(name)],
+      [modelRegistryKeysV1.history(name), modelRegistryKeys.history(name)],
+      // The summaries last: a copy cut short is found empty and runs again.
+      [modelRegistryKeysV1.versions(name), modelRegistryKeys.versions(name)],
+    ];
+    let copied = 0;
+    for (const [from, to] of pairs) {
+      const dumped = await this.redis.run('read a v1 registry key', (client) =>
+        client.dumpBuffer(from),
+      );
+      if (dumped === null) continue;
+      await this.redis.run('copy a v1 registry key', (client) =>
+        client.restore(to, 0, dumped, 'REPLACE'),
+      );
+      copied += 1;
+    }
+    return copied;
   }
 
   /** Deletes the artifacts (not the summaries) of all but the newest `keep` versions, never the champion. */

@@ -1,6 +1,7 @@
 import { AppError } from '@recsys/contracts';
-import { integrationEnvironment, testNamespace } from '@recsys/testing';
+import { integrationEnvironment, redisTargets, testNamespace } from '@recsys/testing';
 import { RedisConnection, RedisModelRegistry, type ModelVersionRecord } from '../src';
+import { modelRegistryKeysV1 } from '../src/keys';
 
 const record = (version: string, createdAt: string): ModelVersionRecord => ({
   version,
@@ -11,14 +12,9 @@ const record = (version: string, createdAt: string): ModelVersionRecord => ({
   status: 'candidate',
 });
 
-describe('RedisModelRegistry on a real Redis', () => {
-  const environment = integrationEnvironment();
+describe.each(redisTargets(integrationEnvironment()))('RedisModelRegistry on $name', (target) => {
   const namespace = testNamespace('model-registry');
-  const redis = new RedisConnection({
-    url: environment.redisUrl,
-    keyPrefix: namespace.redisKeyPrefix,
-    connectTimeoutMs: 2_000,
-  });
+  const redis = new RedisConnection(target.config(namespace.redisKeyPrefix));
   const registry = new RedisModelRegistry(redis, 'ranker');
 
   beforeAll(() => redis.connect());
@@ -90,5 +86,39 @@ describe('RedisModelRegistry on a real Redis', () => {
     expect(await pruning.get('p1')).toBeDefined();
     expect(await pruning.get('p2')).toBeUndefined();
     expect(await pruning.get('p3')).toBeDefined();
+  });
+
+  it('copies a registry of format v1 once, champion, history and weights included', async () => {
+    const name = 'upgraded';
+    const v1 = modelRegistryKeysV1;
+    const old = record('u1', '2026-11-29T10:00:00.000Z');
+    const promotion = { version: 'u1', reason: 'first_model', at: '2026-11-29T10:05:00.000Z' };
+    await redis.client.hset(v1.artifacts(name, 'u1'), {
+      topology: '{"class_name":"Model"}',
+      weightSpecs: '[]',
+      weights: Buffer.from([1, 2, 3, 4]),
+      metadata: '{"version":"u1"}',
+    });
+    await redis.client.hset(
+      v1.versions(name),
+      'u1',
+      JSON.stringify({ ...old, status: 'champion' }),
+    );
+    await redis.client.zadd(v1.created(name), Date.parse(old.createdAt), 'u1');
+    await redis.client.set(v1.champion(name), 'u1');
+    await redis.client.lpush(v1.history(name), JSON.stringify(promotion));
+    const upgraded = new RedisModelRegistry(redis, name);
+
+    expect(await upgraded.copyFromV1()).toBe(5);
+
+    expect(await upgraded.champion()).toBe('u1');
+    expect(await upgraded.history()).toEqual([promotion]);
+    expect((await upgraded.listVersions()).map((version) => version.status)).toEqual(['champion']);
+    expect(Array.from((await upgraded.get('u1'))!.weightData)).toEqual([1, 2, 3, 4]);
+    // Promoting in the new format works (one slot on a cluster), and a second copy changes nothing.
+    await upgraded.register(record('u2', '2026-11-29T11:00:00.000Z'));
+    await upgraded.promote('u2', 'beat_champion');
+    expect(await upgraded.copyFromV1()).toBe(0);
+    expect(await upgraded.champion()).toBe('u2');
   });
 });
