@@ -10,7 +10,6 @@
  * alone. CI size by default (20k events offered at 1000/s, 3 s down); `npm run faults:full` runs 200k
  * events as fast as they are taken, 15 s down.
  */
-import type { StorefrontEvent } from '@recsys/contracts';
 import {
   buildServices,
   CollectorLedger,
@@ -27,13 +26,7 @@ import {
   type PrivateRedisCluster,
   type ServiceProcess,
 } from '@recsys/testing';
-import {
-  compareCounts,
-  expectedCounts,
-  storedCounts,
-  storefrontEventAt,
-  type TrafficShape,
-} from './feature-count-check';
+import { checkAgainstLedger, storefrontEventAt, threeHourShape } from './feature-count-check';
 import {
   collectorEnv,
   FAULT_SECRET,
@@ -45,7 +38,6 @@ import {
 } from './fault-services';
 
 const settings = faultSettings();
-const HOUR_MS = 3_600_000;
 const KILLED_NODE = 2;
 
 describe(`one primary of the Redis Cluster killed and restarted while ${settings.events} events flow`, () => {
@@ -91,13 +83,7 @@ describe(`one primary of the Redis Cluster killed and restarted while ${settings
   it(
     'counts every accepted event exactly once: 0 lost, 0 double-counted',
     async () => {
-      const shape: TrafficShape = {
-        users: Math.max(50, Math.floor(settings.events / 100)),
-        items: 500,
-        startMs: Date.now() - 3 * HOUR_MS,
-        spacingMs: Math.max(1, Math.floor((3 * HOUR_MS) / settings.events)),
-        idPrefix: namespace.id,
-      };
+      const shape = threeHourShape(settings.events, namespace.id);
       const eventAt = (index: number) => storefrontEventAt(shape, index);
       const ledger = new CollectorLedger({
         collectorUrl: () => collector.url,
@@ -138,13 +124,12 @@ describe(`one primary of the Redis Cluster killed and restarted while ${settings
       });
       const caughtUpMs = Date.now();
 
-      const accepted: StorefrontEvent[] = [];
-      for (let index = 0; index < streamed; index += 1) {
-        const event = eventAt(index);
-        if (ledger.accepted.has(event.eventId)) accepted.push(event);
-      }
-      const expected = expectedCounts(accepted, FAULT_SECRET);
-      const differences = compareCounts(expected, await storedCounts(reader.redis, expected));
+      const { expected, differences } = await checkAgainstLedger(reader.redis, {
+        eventAt,
+        streamed,
+        accepted: ledger.accepted,
+        secret: FAULT_SECRET,
+      });
       const resumes = (preprocessor.output().match(/resuming after the store's offset/g) ?? [])
         .length;
 

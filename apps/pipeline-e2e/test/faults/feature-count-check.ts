@@ -183,3 +183,40 @@ export function compareCounts(expected: FeatureCounts, stored: FeatureCounts): C
     note(`popularity over the shards: ledger ${expected.popularity}, stored ${stored.popularity}`);
   return result;
 }
+
+/**
+ * A stream of `events` spread over the last three hours, one user per 100 events (at least 50), 500
+ * items: the traffic of the tests that kill the preprocessor or a Redis primary while events flow.
+ */
+export function threeHourShape(events: number, idPrefix: string): TrafficShape {
+  const threeHoursMs = 3 * 3_600_000;
+  return {
+    users: Math.max(50, Math.floor(events / 100)),
+    items: 500,
+    startMs: Date.now() - threeHoursMs,
+    spacingMs: Math.max(1, Math.floor(threeHoursMs / events)),
+    idPrefix,
+  };
+}
+
+/**
+ * The store against a ledger: of the first `streamed` events of the stream, those the collector accepted
+ * (ids in `accepted`) must each be counted exactly once.
+ */
+export async function checkAgainstLedger(
+  redis: RedisConnection,
+  ledger: {
+    eventAt: (index: number) => StorefrontEvent;
+    streamed: number;
+    accepted: ReadonlySet<string>;
+    secret: string;
+  },
+): Promise<{ expected: FeatureCounts; differences: CountDifferences }> {
+  const acceptedEvents: StorefrontEvent[] = [];
+  for (let index = 0; index < ledger.streamed; index += 1) {
+    const event = ledger.eventAt(index);
+    if (ledger.accepted.has(event.eventId)) acceptedEvents.push(event);
+  }
+  const expected = expectedCounts(acceptedEvents, ledger.secret);
+  return { expected, differences: compareCounts(expected, await storedCounts(redis, expected)) };
+}

@@ -9,7 +9,6 @@
  * and they are accepted again soon after the broker is back. Afterwards every event the collector
  * accepted is counted exactly once in Redis.
  */
-import type { StorefrontEvent } from '@recsys/contracts';
 import {
   buildServices,
   CollectorLedger,
@@ -26,13 +25,7 @@ import {
   type PrivateInfrastructure,
   type ServiceProcess,
 } from '@recsys/testing';
-import {
-  compareCounts,
-  expectedCounts,
-  storedCounts,
-  storefrontEventAt,
-  type TrafficShape,
-} from './feature-count-check';
+import { checkAgainstLedger, storefrontEventAt, type TrafficShape } from './feature-count-check';
 import {
   collectorEnv,
   FAULT_SECRET,
@@ -201,13 +194,12 @@ describe('Kafka broker and Redis server restarted mid-stream', () => {
       });
       const catchUpMs = Date.now() - streamEndedMs;
 
-      const accepted: StorefrontEvent[] = [];
-      for (let index = 0; index < streamed; index += 1) {
-        const event = eventAt(index);
-        if (ledger.accepted.has(event.eventId)) accepted.push(event);
-      }
-      const expected = expectedCounts(accepted, FAULT_SECRET);
-      const differences = compareCounts(expected, await storedCounts(reader.redis, expected));
+      const { differences } = await checkAgainstLedger(reader.redis, {
+        eventAt,
+        streamed,
+        accepted: ledger.accepted,
+        secret: FAULT_SECRET,
+      });
       const duringKafkaOutage = ledger.answers.filter(
         (answer) => answer.sentAtMs >= kafkaDownMs && answer.sentAtMs < kafkaUpMs,
       );

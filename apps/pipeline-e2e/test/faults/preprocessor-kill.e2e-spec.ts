@@ -13,7 +13,6 @@
  * CI size by default (20k events offered at 1000/s, killed after every 3.5 s of work, at least 3 kills);
  * `npm run faults:full` runs the target size (200k events as fast as they are taken, killed every 10 s).
  */
-import type { StorefrontEvent } from '@recsys/contracts';
 import {
   buildServices,
   CollectorLedger,
@@ -30,13 +29,7 @@ import {
   type PrivateInfrastructure,
   type ServiceProcess,
 } from '@recsys/testing';
-import {
-  compareCounts,
-  expectedCounts,
-  storedCounts,
-  storefrontEventAt,
-  type TrafficShape,
-} from './feature-count-check';
+import { checkAgainstLedger, storefrontEventAt, threeHourShape } from './feature-count-check';
 import {
   collectorEnv,
   FAULT_SECRET,
@@ -48,7 +41,6 @@ import {
 } from './fault-services';
 
 const settings = faultSettings();
-const HOUR_MS = 3_600_000;
 
 const deployments = ['one Redis', 'Redis Cluster'] as const;
 
@@ -96,13 +88,7 @@ describe.each(deployments)(
     it(
       'counts every accepted event exactly once: 0 lost, 0 double-counted',
       async () => {
-        const shape: TrafficShape = {
-          users: Math.max(50, Math.floor(settings.events / 100)),
-          items: 500,
-          startMs: Date.now() - 3 * HOUR_MS,
-          spacingMs: Math.max(1, Math.floor((3 * HOUR_MS) / settings.events)),
-          idPrefix: namespace.id,
-        };
+        const shape = threeHourShape(settings.events, namespace.id);
         const eventAt = (index: number) => storefrontEventAt(shape, index);
         const ledger = new CollectorLedger({
           collectorUrl: () => collector.url,
@@ -151,13 +137,12 @@ describe.each(deployments)(
         });
         const caughtUpMs = Date.now();
 
-        const accepted: StorefrontEvent[] = [];
-        for (let index = 0; index < streamed; index += 1) {
-          const event = eventAt(index);
-          if (ledger.accepted.has(event.eventId)) accepted.push(event);
-        }
-        const expected = expectedCounts(accepted, FAULT_SECRET);
-        const differences = compareCounts(expected, await storedCounts(reader.redis, expected));
+        const { expected, differences } = await checkAgainstLedger(reader.redis, {
+          eventAt,
+          streamed,
+          accepted: ledger.accepted,
+          secret: FAULT_SECRET,
+        });
 
         reportFaultFigures(onCluster ? 'preprocessor-kill.cluster' : 'preprocessor-kill', {
           events: streamed,
