@@ -16,6 +16,7 @@ export * from './events/share.v1';
 export * from './catalog/item-upserted.v1';
 export * from './messages/dead-letter.v1';
 export * from './messages/features-updated.v2';
+export * from './messages/source-batch';
 export * from './messages/model-published.v1';
 export * from './messages/recommendation-request.v1';
 export * from './messages/recommendation-response.v1';

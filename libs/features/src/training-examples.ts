@@ -9,6 +9,8 @@
  */
 import {
   MAX_TRAINING_RECORDS_PER_MESSAGE,
+  sourceBatchId,
+  type SourceStretch,
   type StorefrontEvent,
   type TrainingExamplesV2,
   type TrainingRecord,
@@ -86,19 +88,18 @@ export function trainingRecordOf({
 
 /**
  * The records of one batch of a source partition as messages of at most
- * MAX_TRAINING_RECORDS_PER_MESSAGE records. `batchId` is `<source>:<first>-<last offset>/<chunk>`, so the
- * same batch always gives the same ids.
+ * MAX_TRAINING_RECORDS_PER_MESSAGE records, with the batch's ids (`sourceBatchId`).
  */
 export function trainingExampleMessages(
   records: readonly TrainingRecord[],
-  batch: { source: string; firstOffset: bigint; lastOffset: bigint; qualityFlagged: boolean },
+  batch: SourceStretch & { qualityFlagged: boolean },
   writtenAt: Date,
 ): TrainingExamplesV2[] {
   const messages: TrainingExamplesV2[] = [];
   for (let start = 0; start < records.length; start += MAX_TRAINING_RECORDS_PER_MESSAGE) {
     messages.push({
       schemaVersion: 2,
-      batchId: `${batch.source}:${batch.firstOffset}-${batch.lastOffset}/${messages.length}`,
+      batchId: sourceBatchId(batch, messages.length),
       featureSpecVersion: FEATURE_SPEC_VERSION,
       sharedFeatures: [...trainingFeatureOrder.shared],
       itemFeatures: [...trainingFeatureOrder.item],

@@ -13,7 +13,9 @@
 import {
   MAX_TRAINING_RECORDS_PER_MESSAGE,
   MAX_UPDATED_EVENTS_PER_MESSAGE,
+  sourceBatchId,
   type FeaturesUpdatedV2,
+  type SourceStretch,
   type StorefrontEvent,
 } from '@recsys/contracts';
 import type { ApplyOutcome, EventBatch, FeatureStore, FeatureWriter } from '@recsys/feature-store';
@@ -79,6 +81,8 @@ export interface BatchSummary {
   appliedEvents?: Array<{ eventType: string; eventTimeMs: number }>;
 }
 
+type BatchQuality = NonNullable<EventBatch['quality']>;
+
 interface Accepted {
   message: RawMessage;
   event: StorefrontEvent;
@@ -130,13 +134,11 @@ export class ProcessEventsUseCase {
     );
 
     const late = this.countLate(first.partition, accepted);
-    const windowStartMs = qualityWindowStart(this.now(), this.settings.quality.windowMs);
-    const batch = this.batchOf({
-      accepted,
-      messages,
-      windowStartMs,
+    const quality = {
+      windowStartMs: qualityWindowStart(this.now(), this.settings.quality.windowMs),
       counts: { total: fresh.length, invalid: dead.length, late },
-    });
+    };
+    const batch = this.batchOf({ accepted, messages, quality });
     const stretch = {
       source: batch.source,
       firstOffset: BigInt(first.offset),
@@ -144,7 +146,7 @@ export class ProcessEventsUseCase {
     };
     const { outcomes, verdict, examples } = await this.applyWithExamples(batch, {
       accepted,
-      judge: accepted.length > 0 || dead.length > 0,
+      judged: accepted.length > 0 || dead.length > 0 ? quality : undefined,
       stretch,
     });
     await this.publisher.publish(
@@ -223,8 +225,7 @@ export class ProcessEventsUseCase {
   private batchOf(input: {
     accepted: Accepted[];
     messages: RawMessage[];
-    windowStartMs: number;
-    counts: { total: number; invalid: number; late: number };
+    quality: BatchQuality;
   }): EventBatch {
     const last = input.messages[input.messages.length - 1]!;
     return {
@@ -235,7 +236,7 @@ export class ProcessEventsUseCase {
         receivedAtMs: entry.receivedAtMs,
       })),
       lastOffset: BigInt(last.offset),
-      quality: { windowStartMs: input.windowStartMs, counts: input.counts },
+      quality: input.quality,
     };
   }
 
@@ -247,16 +248,16 @@ export class ProcessEventsUseCase {
     batch: EventBatch,
     input: {
       accepted: Accepted[];
-      judge: boolean;
-      stretch: { source: string; firstOffset: bigint; lastOffset: bigint };
+      /** The batch's quality counts, when its window is to be judged. */
+      judged: BatchQuality | undefined;
+      stretch: SourceStretch;
     },
   ): Promise<{ outcomes: ApplyOutcome[]; verdict: QualityVerdict | undefined; examples: number }> {
     let verdict: QualityVerdict | undefined;
     let examples = 0;
     const outcomes = await this.writer.apply(batch, {
       beforeFlush: async (decided) => {
-        if (input.judge)
-          verdict = await this.verdictOf(batch.quality!.windowStartMs, batch, decided);
+        if (input.judged) verdict = await this.verdictOf(input.judged, decided);
         examples = await this.publishExamples(input.accepted, decided, {
           ...input.stretch,
           qualityFlagged: verdict?.flagged ?? false,
@@ -268,12 +269,10 @@ export class ProcessEventsUseCase {
 
   /** The window's verdict with this batch counted (its counts are written in the same flush). */
   private async verdictOf(
-    windowStartMs: number,
-    batch: EventBatch,
+    { windowStartMs, counts }: BatchQuality,
     outcomes: readonly ApplyOutcome[],
   ): Promise<QualityVerdict> {
     const stored = await this.store.qualityWindow(windowStartMs);
-    const counts = batch.quality?.counts ?? { total: 0, invalid: 0, late: 0 };
     return evaluateQualityGate(
       {
         ...stored,
@@ -294,7 +293,7 @@ export class ProcessEventsUseCase {
   private async publishExamples(
     accepted: Accepted[],
     outcomes: readonly ApplyOutcome[],
-    batch: { source: string; firstOffset: bigint; lastOffset: bigint; qualityFlagged: boolean },
+    batch: SourceStretch & { qualityFlagged: boolean },
   ): Promise<number> {
     const labelled = accepted.flatMap((entry, index) => {
       const outcome = outcomes[index];
@@ -327,7 +326,7 @@ export class ProcessEventsUseCase {
   private noticesOf(
     accepted: Accepted[],
     outcomes: ApplyOutcome[],
-    stretch: { source: string; firstOffset: bigint; lastOffset: bigint },
+    stretch: SourceStretch,
   ): OutgoingMessage<'features.updated.v2'>[] {
     const applied = accepted.filter((_, index) => outcomes[index]?.status === 'applied');
     const updatedAt = new Date(this.now()).toISOString();
@@ -336,7 +335,7 @@ export class ProcessEventsUseCase {
       const chunk = applied.slice(start, start + MAX_UPDATED_EVENTS_PER_MESSAGE);
       const value: FeaturesUpdatedV2 = {
         schemaVersion: 2,
-        batchId: `${stretch.source}:${stretch.firstOffset}-${stretch.lastOffset}/${notices.length}`,
+        batchId: sourceBatchId(stretch, notices.length),
         featureFormatVersion: this.settings.featureFormatVersion,
         updatedAt,
         users: [...new Set(chunk.map(({ plan }) => plan.userKey))],
