@@ -11,7 +11,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { expandTrainingExamples } from '@recsys/contracts';
-import { RedisModelRegistry, modelPublishedEventOf } from '@recsys/feature-store';
+import {
+  RedisModelRegistry,
+  modelPublishedEventOf,
+  type PromotionRecord,
+} from '@recsys/feature-store';
 import { KafkaClient, KafkaPublisher, KafkaTopicConsumer } from '@recsys/kafka';
 import { APP_CONFIG } from '@recsys/platform';
 import { traceWork } from '@recsys/telemetry';
@@ -130,15 +134,21 @@ export class TrainerService implements OnApplicationBootstrap, OnApplicationShut
     if (copied === 0) return;
     this.logger.log(`copied ${copied} keys of the model registry's format v1 into format v2`);
     const champion = await this.registry.champion();
-    const record = champion === undefined ? undefined : await this.registry.version(champion);
     const [promotion] = await this.registry.history(1);
-    if (record === undefined || promotion?.version !== record.version) return;
-    await this.publisher.publish('models.published.v1', [
-      {
-        key: this.registry.modelName,
-        value: modelPublishedEventOf(this.registry.modelName, record, promotion),
-      },
-    ]);
+    if (champion !== undefined && promotion?.version === champion)
+      await this.announcePromotion(promotion);
+  }
+
+  /**
+   * Announces a promotion on `models.published.v1`, so scorers load the version; false when the
+   * version is not in the registry (nothing announced).
+   */
+  async announcePromotion(promotion: PromotionRecord): Promise<boolean> {
+    const record = await this.registry.version(promotion.version);
+    if (record === undefined) return false;
+    const event = modelPublishedEventOf(this.registry.modelName, record, promotion);
+    await this.publisher.publish('models.published.v1', [{ key: event.modelName, value: event }]);
+    return true;
   }
 
   /** A group with live members cannot be moved; a previous instance may still be leaving, so retry. */

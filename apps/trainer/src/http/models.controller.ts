@@ -5,8 +5,7 @@
  */
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { AppError } from '@recsys/contracts';
-import { modelPublishedEventOf, type PromotionRecord } from '@recsys/feature-store';
-import { KafkaPublisher } from '@recsys/kafka';
+import type { PromotionRecord } from '@recsys/feature-store';
 import { AdminGuard, parseRequest } from '@recsys/platform';
 import { TrainerService } from '../trainer.service';
 import type { CycleResult } from '../training/training-cycle.usecase';
@@ -14,10 +13,7 @@ import { modelVersionSchema, modelsQuerySchema, type ModelsList } from './models
 
 @Controller('v1/models')
 export class ModelsController {
-  constructor(
-    private readonly trainer: TrainerService,
-    private readonly publisher: KafkaPublisher,
-  ) {}
+  constructor(private readonly trainer: TrainerService) {}
 
   @Get()
   async list(@Query() query: Record<string, unknown>): Promise<ModelsList> {
@@ -64,10 +60,7 @@ export class ModelsController {
   }
 
   private async announce(version: string, promotion: PromotionRecord): Promise<void> {
-    const registry = this.trainer.registry;
-    const record = await registry.version(version);
-    if (record === undefined) throw new AppError('MODEL_VERSION_UNKNOWN', `no version ${version}`);
-    const event = modelPublishedEventOf(registry.modelName, record, promotion);
-    await this.publisher.publish('models.published.v1', [{ key: event.modelName, value: event }]);
+    if (!(await this.trainer.announcePromotion(promotion)))
+      throw new AppError('MODEL_VERSION_UNKNOWN', `no version ${version}`);
   }
 }
