@@ -73,12 +73,17 @@ export function checkBatch<TValue, TTopic extends IngestTopic>(
   return checked;
 }
 
-function checkOne<TValue, TTopic extends IngestTopic>(input: {
+/** One value of a batch, with what it is checked against and where an accepted one goes. */
+interface OneValue<TValue, TTopic extends IngestTopic> {
   value: unknown;
   index: number;
   contract: BatchContract<TValue, TTopic>;
   checked: CheckedBatch<TTopic>;
-}): Refusal | undefined {
+}
+
+function checkOne<TValue, TTopic extends IngestTopic>(
+  input: OneValue<TValue, TTopic>,
+): Refusal | undefined {
   const { value, index, contract } = input;
   if (contract.compiledCheck?.(value) === true) return acceptAsSent(input);
   const serialised = serialise(value);
@@ -121,22 +126,17 @@ function checkOne<TValue, TTopic extends IngestTopic>(input: {
  * of the checks above only the size is left. It is counted without stringifying the value: the
  * publisher stringifies an accepted value once, on its way to Kafka.
  */
-function acceptAsSent<TValue, TTopic extends IngestTopic>(input: {
-  value: unknown;
-  index: number;
-  contract: BatchContract<TValue, TTopic>;
-  checked: CheckedBatch<TTopic>;
-}): Refusal | undefined {
+function acceptAsSent<TValue, TTopic extends IngestTopic>(
+  input: OneValue<TValue, TTopic>,
+): Refusal | undefined {
   if (jsonByteLength(input.value) > input.contract.maxBytes) return tooLarge(input);
   input.checked.valid.push(input.contract.toMessage(input.value as TValue));
   return undefined;
 }
 
-function tooLarge<TValue, TTopic extends IngestTopic>(input: {
-  value: unknown;
-  index: number;
-  contract: BatchContract<TValue, TTopic>;
-}): Refusal {
+function tooLarge<TValue, TTopic extends IngestTopic>(
+  input: Omit<OneValue<TValue, TTopic>, 'checked'>,
+): Refusal {
   const { value, index, contract } = input;
   const message = `${contract.noun} is larger than ${contract.maxBytes} bytes`;
   return { index, value, code: contract.codes.tooLarge, reason: 'too_large', message };
