@@ -87,3 +87,44 @@ export function costBetween(
     redisCpu: (last.redisCpuMicros - first.redisCpuMicros) / units,
   };
 }
+
+/** Each command's calls and CPU so far (`INFO commandstats`), summed over the primaries. */
+export async function redisCommandStats(
+  redis: RedisConnection,
+): Promise<Map<string, { calls: number; micros: number }>> {
+  const totals = new Map<string, { calls: number; micros: number }>();
+  for (const server of redis.primaries()) {
+    for (const [name, value] of await infoSection(server, 'commandstats')) {
+      const calls = Number(/calls=(\d+)/.exec(value)?.[1] ?? 0);
+      const micros = Number(/usec=(\d+)/.exec(value)?.[1] ?? 0);
+      const total = totals.get(name.replace(/^cmdstat_/, '')) ?? { calls: 0, micros: 0 };
+      totals.set(name.replace(/^cmdstat_/, ''), {
+        calls: total.calls + calls,
+        micros: total.micros + micros,
+      });
+    }
+  }
+  return totals;
+}
+
+/**
+ * The commands that cost most between two readings, per unit of work: `name calls/unit µs/unit`. Commands
+ * a script runs are counted both on their own and inside the script's (evalsha's) figure.
+ */
+export function topCommandsBetween(
+  before: Map<string, { calls: number; micros: number }>,
+  after: Map<string, { calls: number; micros: number }>,
+  units: number,
+): string {
+  const count = 8;
+  const rows = [...after].map(([name, stats]) => ({
+    name,
+    calls: (stats.calls - (before.get(name)?.calls ?? 0)) / units,
+    micros: (stats.micros - (before.get(name)?.micros ?? 0)) / units,
+  }));
+  return rows
+    .sort((a, b) => b.micros - a.micros)
+    .slice(0, count)
+    .map((row) => `${row.name} ${row.calls.toFixed(2)}×/${row.micros.toFixed(1)} µs`)
+    .join(', ');
+}

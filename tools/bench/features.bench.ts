@@ -40,8 +40,10 @@ import {
   costBetween,
   processCpuMicros,
   redisCpuMicros,
+  redisCommandStats,
   redisCpuMicrosPerPrimary,
   redisUsedMemory,
+  topCommandsBetween,
   type CostReading,
 } from './cost-meters';
 import {
@@ -65,6 +67,8 @@ interface ThroughputCost {
   redisCpuShares: number[];
   /** Redis used_memory growth per applied event, bytes (state that grows with traffic). */
   redisBytesPerEvent: number;
+  /** The costliest Redis commands per event over the same span (commandstats). */
+  redisCommands: string;
 }
 
 /**
@@ -84,18 +88,21 @@ async function measureThroughput(
   });
   let first: CostReading | undefined;
   let firstPerPrimary: number[] = [];
+  let firstCommands = new Map<string, { calls: number; micros: number }>();
   const last = await waitFor(
     async () => {
       const reading = await read();
       if (first === undefined && reading.units > 0) {
         first = reading;
         firstPerPrimary = await redisCpuMicrosPerPrimary(meters.redis);
+        firstCommands = await redisCommandStats(meters.redis);
       }
       return reading.units >= preloaded.total ? reading : undefined;
     },
     { description: 'preprocessor to apply the preload', timeoutMs: 900_000, intervalMs: 50 },
   );
   const lastPerPrimary = await redisCpuMicrosPerPrimary(meters.redis);
+  const lastCommands = await redisCommandStats(meters.redis);
   const spent = lastPerPrimary.map((micros, index) => micros - (firstPerPrimary[index] ?? 0));
   const totalSpent = spent.reduce((sum, micros) => sum + micros, 0);
   const cost = costBetween(first!, last);
@@ -107,6 +114,7 @@ async function measureThroughput(
     redisCpuMicrosPerEvent: cost.redisCpu,
     redisCpuShares: spent.map((micros) => (totalSpent > 0 ? micros / totalSpent : 0)),
     redisBytesPerEvent: (memoryAfter - meters.memoryBefore) / preloaded.total,
+    redisCommands: topCommandsBetween(firstCommands, lastCommands, last.units - first!.units),
   };
 }
 
@@ -296,9 +304,13 @@ function resultOf(input: {
         },
       ),
     ],
-    notes: process.env['BENCH_PREPROCESSOR_ENV']
-      ? [`preprocessor settings: ${process.env['BENCH_PREPROCESSOR_ENV']}`]
-      : [],
+    notes: [
+      `Redis commands per event, one Redis (calls/µs): ${throughput.redisCommands}`,
+      `Redis commands per event, cluster (calls/µs): ${input.cluster.throughput.redisCommands}`,
+      ...(process.env['BENCH_PREPROCESSOR_ENV']
+        ? [`preprocessor settings: ${process.env['BENCH_PREPROCESSOR_ENV']}`]
+        : []),
+    ],
   };
 }
 

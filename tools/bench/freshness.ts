@@ -44,7 +44,7 @@ class MarkerProbe {
       const ids = [...this.outstanding.keys()];
       if (ids.length > 0) {
         const replies = await Promise.all(
-          ids.map((id) => this.redis.client.exists(featureKeys.userProfile(id))),
+          ids.map((id) => this.redis.client.exists(featureKeys.userState(id))),
         );
         const now = Date.now();
         ids.forEach((id, index) => {

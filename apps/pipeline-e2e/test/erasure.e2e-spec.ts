@@ -22,6 +22,7 @@ import {
   ErasureSubjects,
   FeatureStore,
   RedisConnection,
+  featureKeys,
   privacyKeys,
 } from '@recsys/feature-store';
 import { pseudonymiseUserId } from '@recsys/features';
@@ -320,7 +321,9 @@ describe('erasure of one shopper, end to end', () => {
     await waitFor(caughtUp, { description: 'preprocessor caught up', timeoutMs: 120_000 });
     await settled(windowSize, 'training window filled');
 
-    expect((await keysOf(erasedKey)).length).toBeGreaterThanOrEqual(4);
+    expect(await keysOf(erasedKey)).toEqual(
+      expect.arrayContaining([featureKeys.userState(erasedKey), featureKeys.userGuard(erasedKey)]),
+    );
     examplesBefore = (await inWindow()).windowExamples;
     expect(examplesBefore).toBeGreaterThan(10);
     expect(await personalised(erased)).toBe(true);
@@ -342,8 +345,8 @@ describe('erasure of one shopper, end to end', () => {
       announcement: { topic: topic('privacy.erasures.v1') },
     });
     const removed = Object.fromEntries(receipt.removed.map((entry) => [entry.kind, entry]));
-    expect(removed['user_profile']).toMatchObject({ keys: 1 });
-    expect(removed['recent_items']!.entries).toBeGreaterThan(0);
+    // The packed state: profile, affinities, recent and session items.
+    expect(removed['user_features']).toMatchObject({ keys: 1, entries: 1 });
     expect(receipt.retained.map((entry) => entry.where)).toEqual(
       expect.arrayContaining(['kafka topic events.raw.v1', 'kafka topic training.examples.v2']),
     );
@@ -358,7 +361,7 @@ describe('erasure of one shopper, end to end', () => {
 
     const printed = await cli(['users', 'receipt', receipt.requestId]);
     expect(printed).toContain(`erasure ${receipt.requestId}`);
-    expect(printed).toMatch(/user_profile\s+1\s+\d+/);
+    expect(printed).toMatch(/user_features\s+1\s+1/);
     expect(printed).toContain('not removed:');
   });
 

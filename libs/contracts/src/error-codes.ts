@@ -78,6 +78,8 @@ export const errorCodes = {
    * without its last acknowledged writes, so the source resumes from the offset the store holds.
    */
   FEATURE_STORE_RECONNECTED: { retriable: true },
+  /** A user's packed state in the feature store is not a state this version can read. */
+  FEATURE_STATE_UNREADABLE: { retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -16,6 +16,9 @@ const shard = (shardId: string, suffix: string) => `${ROOT}{s:${shardId}}:${suff
 /** FORMAT.md, "Feature store (v2)". Every key of a `{…}` hash tag shares a Redis Cluster slot. */
 export const featureKeys = {
   root: ROOT,
+  /** The user's packed state: profile, affinities, sequence, session items (packed-user-state.ts). */
+  userState: (userKey: string) => user(userKey, 's'),
+  /** The keys the packed state replaced: read from a user not written since, then deleted. */
   userProfile: (userKey: string) => user(userKey, 'p'),
   userCategories: (userKey: string) => user(userKey, 'c'),
   userBrands: (userKey: string) => user(userKey, 'b'),

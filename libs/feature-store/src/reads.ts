@@ -4,8 +4,9 @@
  */
 import {
   guardFields,
+  unpackUser,
+  type PackedUser,
   type StoredHash,
-  type StoredUser,
   type StoredUserState,
 } from '@recsys/features';
 import { featureKeys } from './keys';
@@ -31,24 +32,55 @@ export function scoredPairs(flat: unknown): Array<{ itemId: string; weight: numb
   return result;
 }
 
-/** The user's profile, affinities and recent items (most recent first). */
-export async function readStoredUser(redis: RedisConnection, userKey: string): Promise<StoredUser> {
-  const [profile, categories, brands, sequence] = pipelineValues(
-    await redis.run('read user', (client) =>
-      client
+/**
+ * The user's profile, affinities and recent items (most recent first): the packed state, else what the
+ * keys it replaced hold (a user not written since; one more round trip only when they exist).
+ */
+export async function readStoredUser(
+  redis: RedisConnection,
+  userKey: string,
+  nowMs = Date.now(),
+): Promise<PackedUser> {
+  // Reply errors are thrown inside `run`, which turns a lost connection into REDIS_UNAVAILABLE.
+  const [packed, replaced] = await redis.run('read user', async (client) =>
+    pipelineValues(
+      await client
         .pipeline()
-        .hgetall(featureKeys.userProfile(userKey))
-        .hgetall(featureKeys.userCategories(userKey))
-        .hgetall(featureKeys.userBrands(userKey))
-        .lrange(featureKeys.userSequence(userKey), 0, -1)
+        .get(featureKeys.userState(userKey))
+        .exists(featureKeys.userProfile(userKey))
         .exec(),
     ),
+  );
+  if (typeof packed === 'string') return unpackUser(packed, nowMs);
+  return replaced === 1 ? readReplacedUser(redis, userKey) : emptyUser();
+}
+
+function emptyUser(): PackedUser {
+  return { profile: {}, categoryAffinity: {}, brandAffinity: {}, sequence: [], sessionItems: [] };
+}
+
+/** The keys a packed state replaced (FORMAT.md): five keys of one slot, one pipeline. */
+async function readReplacedUser(redis: RedisConnection, userKey: string): Promise<PackedUser> {
+  const [profile, categories, brands, sequence, sessionItems] = await redis.run(
+    'read user (replaced keys)',
+    async (client) =>
+      pipelineValues(
+        await client
+          .pipeline()
+          .hgetall(featureKeys.userProfile(userKey))
+          .hgetall(featureKeys.userCategories(userKey))
+          .hgetall(featureKeys.userBrands(userKey))
+          .lrange(featureKeys.userSequence(userKey), 0, -1)
+          .lrange(featureKeys.userSessionItems(userKey), 0, -1)
+          .exec(),
+      ),
   );
   return {
     profile: profile as StoredHash,
     categoryAffinity: categories as StoredHash,
     brandAffinity: brands as StoredHash,
     sequence: sequence as string[],
+    sessionItems: sessionItems as string[],
   };
 }
 
@@ -80,33 +112,35 @@ async function readUserState(
   redis: RedisConnection,
   { userKey, subject }: { userKey: string; subject: string },
 ): Promise<StoredUserState> {
-  return redis.run('read user state', async (client) => {
-    const [profile, categories, brands, sequence, sessionItems, impressions, guard, tombstone] =
-      await Promise.all([
-        client.hgetall(featureKeys.userProfile(userKey)),
-        client.hgetall(featureKeys.userCategories(userKey)),
-        client.hgetall(featureKeys.userBrands(userKey)),
-        client.lrange(featureKeys.userSequence(userKey), 0, -1),
-        client.lrange(featureKeys.userSessionItems(userKey), 0, -1),
+  const [packed, replaced, impressions, guard, tombstone] = await redis.run(
+    'read user state',
+    (client) =>
+      Promise.all([
+        client.get(featureKeys.userState(userKey)),
+        client.exists(featureKeys.userProfile(userKey)),
         client.lrange(featureKeys.userImpressions(userKey), 0, -1),
         client.hgetall(featureKeys.userGuard(userKey)),
         client.hmget(privacyKeys.tombstone(subject), 'at', 'optout'),
-      ]);
-    const [erasedAt, optout] = tombstone;
-    return {
-      profile,
-      categoryAffinity: categories,
-      brandAffinity: brands,
-      sequence,
-      sessionItems,
-      impressions,
-      guard,
-      tombstone:
-        erasedAt === null || erasedAt === undefined
-          ? undefined
-          : { erasedAtMs: Number(erasedAt), optedOut: optout === '1' },
-    };
-  });
+      ]),
+  );
+  const legacyKeys = packed === null && replaced === 1;
+  const user =
+    packed !== null
+      ? unpackUser(packed, Date.now())
+      : legacyKeys
+        ? await readReplacedUser(redis, userKey)
+        : emptyUser();
+  const [erasedAt, optout] = tombstone;
+  return {
+    ...user,
+    impressions,
+    guard,
+    tombstone:
+      erasedAt === null || erasedAt === undefined
+        ? undefined
+        : { erasedAtMs: Number(erasedAt), optedOut: optout === '1' },
+    legacyKeys,
+  };
 }
 
 /**

@@ -49,10 +49,8 @@ export class RedisRecommendationReader implements RecommendationReader {
    * never read for serving.
    */
   async readConsent(userKey: string): Promise<boolean | undefined> {
-    const flag = await this.redis.run('read consent', (client) =>
-      client.hget(featureKeys.userProfile(userKey), 'optout'),
-    );
-    return flag === null ? undefined : flag !== '1';
+    const flag = (await readStoredUser(this.redis, userKey)).profile['optout'];
+    return flag === undefined ? undefined : flag !== '1';
   }
 
   async readShownCounts(userKey: string): Promise<ReadonlyMap<string, ShownCount>> {

@@ -224,14 +224,16 @@ describe('erasure on a real Redis', () => {
       optout: '0',
     });
     // Bob's keys are as they were; the shared ones (sets, hashes) only lost Alice.
-    expect(bobsOwn.length).toBeGreaterThan(8);
+    // Packed state, shown, purchased, impressions, guard, experiment exposures.
+    expect(bobsOwn.length).toBeGreaterThanOrEqual(6);
     expect(pick(after, bobsOwn)).toEqual(pick(before, bobsOwn));
     expect(shared.length).toBe(4);
     expect(mentioning(pick(after, shared), 'u_bob')).toEqual(shared);
     const byKind = Object.fromEntries(result.removed.map((removal) => [removal.kind, removal]));
-    expect(byKind['user_profile']).toMatchObject({ keys: 1 });
-    expect(byKind['user_profile']!.entries).toBeGreaterThan(10);
-    expect(byKind['recent_items']).toEqual(expect.objectContaining({ keys: 1, entries: 5 }));
+    // One packed value holds the profile, affinities, recent and session items.
+    expect(byKind['user_features']).toEqual(expect.objectContaining({ keys: 1, entries: 1 }));
+    for (const replaced of ['user_profile', 'category_affinity', 'recent_items', 'session_items'])
+      expect(byKind[replaced]).toEqual(expect.objectContaining({ keys: 0, entries: 0 }));
     expect(byKind['purchased_items']).toEqual(expect.objectContaining({ keys: 1, entries: 1 }));
     expect(byKind['recommendations_shown']).toEqual(
       expect.objectContaining({ keys: 1, entries: 3 }),
@@ -280,7 +282,7 @@ describe('erasure on a real Redis', () => {
     expect(again.previous).toEqual({ requestId: 'er-test-1', erasedAtMs: first.erasedAtMs });
     expect(again.tombstone).toMatchObject({ erasures: 2, firstErasedAtMs: first.erasedAtMs });
     expect(again.tombstone.erasedAtMs).toBeGreaterThanOrEqual(first.erasedAtMs);
-    expect(again.removed.find((removal) => removal.kind === 'user_profile')).toMatchObject({
+    expect(again.removed.find((removal) => removal.kind === 'user_features')).toMatchObject({
       keys: 1,
     });
 

@@ -179,6 +179,39 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
     }
   });
 
+  it('reads a user stored in the keys the packed state replaced, and moves it on its next write', async () => {
+    const userKey = 'u_before_packing';
+    await Promise.all([
+      redis.client.hset(featureKeys.userProfile(userKey), { 'n:view': '2', sess: 's-9' }),
+      redis.client.hset(featureKeys.userCategories(userKey), 'Shoes > Trail', '2'),
+      redis.client.rpush(featureKeys.userSequence(userKey), 'sku-2', 'sku-1'),
+      redis.client.rpush(featureKeys.userSessionItems(userKey), 'sku-2', 'sku-1'),
+      redis.client.hset(featureKeys.userGuard(userKey), 'o:direct:0', '0'),
+    ]);
+    expect(await store.readUser(userKey)).toMatchObject({
+      profile: { 'n:view': '2' },
+      categoryAffinity: { 'Shoes > Trail': '2' },
+      sequence: ['sku-2', 'sku-1'],
+    });
+
+    const next = { ...view('legacy-1', 'sku-1', T0 + 4 * HOUR), userId: userKey, sessionId: 's-9' };
+    expect(
+      await store.apply({ plans: [{ plan: updatePlanOf(next as StorefrontEvent) }] }),
+    ).toMatchObject([{ status: 'applied' }]);
+
+    const user = await store.readUser(userKey);
+    expect(user.profile['n:view']).toBe('3');
+    expect(user.sequence).toEqual(['sku-1', 'sku-2', 'sku-1']);
+    expect(await redis.client.type(featureKeys.userState(userKey))).toBe('string');
+    for (const replaced of [
+      featureKeys.userProfile,
+      featureKeys.userCategories,
+      featureKeys.userSequence,
+      featureKeys.userSessionItems,
+    ])
+      expect(await redis.client.exists(replaced(userKey))).toBe(0);
+  });
+
   it('counts a late event with its own age without moving the reference time', async () => {
     const lateUser = 'u_late';
     const at = (ms: number, id: string) => ({
@@ -244,12 +277,13 @@ describe.each(redisTargets(integrationEnvironment()))('FeatureStore on a real $n
     expect(item.brand).toBe('Acme');
   });
 
-  it('expires what should expire: user keys and guard, session items and daily popularity, never items', async () => {
+  it('expires what should expire: user state and guard, daily popularity, never items', async () => {
     const ttl = (key: string) => redis.client.ttl(key);
-    const userTtl = await ttl(featureKeys.userProfile('u_1'));
+    const userTtl = await ttl(featureKeys.userState('u_1'));
     expect(userTtl).toBeGreaterThan(defaultFeatureStoreSettings.userTtlSeconds - 60);
-    expect(await ttl(featureKeys.userSequence('u_1'))).toBeGreaterThan(0);
-    expect(await ttl(featureKeys.userSessionItems('u_1'))).toBeLessThanOrEqual(86_400);
+    // The packed state replaced the profile, affinity, sequence and session keys.
+    for (const replaced of [featureKeys.userProfile, featureKeys.userSequence])
+      expect(await redis.client.exists(replaced('u_1'))).toBe(0);
     expect(await ttl(featureKeys.userGuard('u_1'))).toBeGreaterThan(
       defaultFeatureStoreSettings.userTtlSeconds - 60,
     );

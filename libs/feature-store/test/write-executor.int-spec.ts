@@ -42,7 +42,9 @@ describe.each(redisTargets(environment))('WriteExecutor on $name', (target) => {
         .sortedSetIncrement('categories', 'Garden', { by: 1.5, keep: 10 })
         .listPush('sequence', 'sku-1', 3)
         .listPush('sequence', 'sku-2', 3)
-        .expire('profile', 600);
+        .expire('profile', 600)
+        .setValue('state', `packed-${userKey}`)
+        .expire('state', 700);
     }
     writes.item('sku-1').sortedSetAdd('coVisitation', 'sku-2', { score: 4, keep: 1 });
     writes.item('sku-1').sortedSetAdd('coVisitation', 'sku-3', { score: 7, keep: 1 });
@@ -67,6 +69,8 @@ describe.each(redisTargets(environment))('WriteExecutor on $name', (target) => {
       'sku-2',
       'sku-1',
     ]);
+    expect(await redis.client.get(featureKeys.userState(last))).toBe(`packed-${last}`);
+    expect(await redis.client.ttl(featureKeys.userState(last))).toBeGreaterThan(600);
     expect(await redis.client.hget(featureKeys.userGuard(last), 'o')).toBe('5');
     // `keep: 1` trims the sorted set to its highest member.
     expect(

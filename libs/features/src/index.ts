@@ -13,4 +13,5 @@ export * from './quality-gate';
 export * from './training-examples';
 export * from './forward-decay';
 export * from './user-state';
+export * from './packed-user-state';
 export * from './writes';

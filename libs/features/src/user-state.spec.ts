@@ -1,4 +1,5 @@
 import type { StorefrontEvent } from '@recsys/contracts';
+import { packUserStates, unpackUser } from './packed-user-state';
 import { updatePlanOf } from './update-plan';
 import {
   applyEvent,
@@ -53,14 +54,14 @@ describe('applyEvent', () => {
     const context = contextOf();
     for (const [index, itemId] of ['a', 'b', 'a'].entries())
       applyEvent(state, at(view(`e${index}`, itemId, T0 + index), index), context);
-    const profile = context.writes.user('u_1').keys.get('profile')!.writes;
-    expect(profile.setFields.get('n:view')).toBe('3');
-    expect(profile.setFields.get('sess_n')).toBe('3');
-    expect(context.writes.user('u_1').keys.get('sequence')!.writes.listPush).toEqual([
-      'a',
-      'b',
-      'a',
-    ]);
+    packUserStates(context.writes, new Map([['u_1', state]]), context);
+    const user = context.writes.user('u_1');
+    for (const replaced of ['profile', 'categories', 'sequence', 'sessionItems'])
+      expect(user.keys.has(replaced)).toBe(false);
+    const packed = unpackUser(user.keys.get('state')!.writes.value!, T0);
+    expect(packed.profile['n:view']).toBe('3');
+    expect(packed.profile['sess_n']).toBe('3');
+    expect(packed.sequence).toEqual(['a', 'b', 'a']);
     const itemA = context.writes.item('a').keys.get('item')!.writes;
     expect(itemA.increments.get('n:view')).toBe(2);
     // a–b paired twice (b after a, then a after b), once per direction and event.

@@ -47,6 +47,10 @@ export interface UserState {
   impressions: string[];
   guard: UserGuard;
   tombstone: UserTombstone | undefined;
+  /** Read from the keys the packed state replaced: the next flush deletes them (packUserStates). */
+  legacyKeys: boolean;
+  /** Changed since its packed state was last written (a re-post or an erased event changes nothing). */
+  unsaved?: boolean;
   /** When this owner last refreshed the TTL of every key of the user (in memory only). */
   ttlRefreshedAtMs?: number;
 }
@@ -57,6 +61,8 @@ export interface StoredUserState extends StoredUser {
   impressions: string[];
   guard: StoredHash;
   tombstone: UserTombstone | undefined;
+  /** Read from the keys the packed state replaced (a user not written since it was introduced). */
+  legacyKeys?: boolean;
 }
 
 const GUARD_ERASURE = 'e';
@@ -105,6 +111,7 @@ export function userStateOf(userKey: string, stored: Readonly<StoredUserState>):
       recentEvents: stored.guard[GUARD_RECENT] ? stored.guard[GUARD_RECENT].split(' ') : [],
     },
     tombstone: stored.tombstone,
+    legacyKeys: stored.legacyKeys === true,
   };
 }
 
@@ -216,8 +223,11 @@ function isErased(state: UserState, event: EventToApply, writes: FlushWrites): b
     writes.tombstoneConsent.set(state.userKey, tombstone.optedOut);
   }
   // A history begun after the erasure keeps the refusal too, so the scorer stops personalising.
-  if (tombstone.optedOut && Object.keys(state.profile).length > 0)
-    setProfile({ state, user: writes.user(state.userKey) }, 'optout', '1');
+  // (The user's group is what has the packed state written at the flush.)
+  if (tombstone.optedOut && Object.keys(state.profile).length > 0) {
+    writes.user(state.userKey);
+    setProfile({ state }, 'optout', '1');
+  }
   return tombstone.optedOut;
 }
 

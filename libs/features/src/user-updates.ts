@@ -28,13 +28,10 @@ export interface Update {
   context: ApplyContext;
 }
 
-export function setProfile(
-  update: Pick<Update, 'state' | 'user'>,
-  field: string,
-  value: string,
-): void {
+/** Sets a profile field (the user's packed state is written whole at the flush: packUserStates). */
+export function setProfile(update: Pick<Update, 'state'>, field: string, value: string): void {
   update.state.profile[field] = value;
-  update.user.setField('profile', field, value);
+  update.state.unsaved = true;
 }
 
 function addToProfile(update: Update, field: string, by: number): void {
@@ -60,17 +57,9 @@ export function updateUser(update: Update): void {
   expireUserKeys(update);
 }
 
+/** The user's keys besides the packed state (which is written with its TTL at every flush). */
 function expireUserKeys({ state, user, context }: Update): void {
-  for (const family of [
-    'profile',
-    'categories',
-    'brands',
-    'sequence',
-    'shown',
-    'purchased',
-  ] as const)
-    user.expire(family, context.userTtlSeconds);
-  user.expire('sessionItems', featureRetention.sessionItemsSeconds);
+  for (const family of ['shown', 'purchased'] as const) user.expire(family, context.userTtlSeconds);
   const refreshedAt = state.ttlRefreshedAtMs;
   if (refreshedAt === undefined || context.nowMs - refreshedAt > TTL_REFRESH_MS) {
     state.ttlRefreshedAtMs = context.nowMs;
@@ -83,10 +72,7 @@ function addDecayed(update: Update): void {
   for (const window of windowNames) {
     const term = decayedTerm({ behaviour: plan.behaviour, window }, plan.timestampMs);
     addToProfile(update, term.field, term.weight);
-    if (update.state.profile[term.staleField] !== undefined) {
-      delete update.state.profile[term.staleField];
-      update.user.deleteField('profile', term.staleField);
-    }
+    delete update.state.profile[term.staleField];
   }
 }
 
@@ -108,7 +94,6 @@ function updateSession(update: Update): void {
     ] as const)
       setProfile(update, field, value);
     update.state.sessionItems = [];
-    update.user.deleteKey('sessionItems');
     return;
   }
   addToProfile(update, 'sess_n', 1);
@@ -158,7 +143,6 @@ function interact(update: Update, itemId: string, weight: number): void {
   state.sequence.unshift(itemId);
   if (state.sequence.length > featureLimits.sequenceLength)
     state.sequence.length = featureLimits.sequenceLength;
-  update.user.listPush('sequence', itemId, featureLimits.sequenceLength);
   coVisit(update, itemId, weight);
 }
 
@@ -170,14 +154,13 @@ function addAffinity(
   const affinity = update.state[family];
   const value = String(Number(affinity[name] ?? 0) + weight);
   affinity[name] = value;
-  update.user.setField(family, name, value);
 }
 
 /**
  * Pairs the item with the session's earlier items (both ways), then remembers it in the session. Each
  * side is skipped when that item already counted the event (a replay).
  */
-function coVisit({ state, user, event, context }: Update, itemId: string, weight: number): void {
+function coVisit({ state, event, context }: Update, itemId: string, weight: number): void {
   const paired = new Set<string>();
   const change = { by: weight, keep: featureLimits.coVisitationTopN };
   const counts = (id: string) => event.offset > (context.items.get(id)?.appliedOffset ?? -1n);
@@ -192,7 +175,6 @@ function coVisit({ state, user, event, context }: Update, itemId: string, weight
   state.sessionItems.unshift(itemId);
   if (state.sessionItems.length > featureLimits.coVisitationLookback)
     state.sessionItems.length = featureLimits.coVisitationLookback;
-  user.listPush('sessionItems', itemId, featureLimits.coVisitationLookback);
 }
 
 /** The state just before a labelled event: the user's, its items' and its negatives'. */

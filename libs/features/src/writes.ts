@@ -12,14 +12,16 @@ export type SlotGroupKind = 'user' | 'item' | 'shard';
 /** Key families per group kind (FORMAT.md names the key of each). */
 export interface KeyFamilies {
   user:
+    | 'state'
+    | 'shown'
+    | 'purchased'
+    | 'impressions'
+    // The keys a user's packed state replaced: only ever deleted (packed-user-state.ts).
     | 'profile'
     | 'categories'
     | 'brands'
     | 'sequence'
-    | 'sessionItems'
-    | 'shown'
-    | 'purchased'
-    | 'impressions';
+    | 'sessionItems';
   item: 'item' | 'coVisitation';
   shard: 'popularity' | 'popularityOfDay' | 'popularityOfCategory' | 'quality';
 }
@@ -49,6 +51,8 @@ export class KeyWrites {
   memberScores: ReadonlyMap<string, number> = NO_ENTRIES;
   /** Values pushed to the head of a list, newest first. */
   listPush: string[] = [];
+  /** The whole value of a string key (replaces what it held); undefined = not written. */
+  value: string | undefined = undefined;
   /** Cap of the sorted set (top by score) or list (newest) after the writes; 0 = none. */
   keep = 0;
   /** Time to live set after the writes (seconds); 0 = none. */
@@ -167,6 +171,12 @@ export class SlotGroupWrites<K extends SlotGroupKind = SlotGroupKind> {
     writes.listPush.unshift(value);
     if (writes.listPush.length > keep) writes.listPush.length = keep;
     writes.keep = keep;
+    return this;
+  }
+
+  /** Sets a string key's whole value; the last value of a flush wins. */
+  setValue(key: KeyRef<K>, value: string): this {
+    this.of(key).value = value;
     return this;
   }
 

@@ -5,7 +5,7 @@
  * makes a stored count lower, an event counted twice makes one higher; either is a difference.
  */
 import type { StorefrontEvent } from '@recsys/contracts';
-import { featureKeys, type RedisConnection } from '@recsys/feature-store';
+import { FeatureStore, featureKeys, type RedisConnection } from '@recsys/feature-store';
 import { popularityWeights, pseudonymiseUserId } from '@recsys/features';
 
 export const COUNTED_BEHAVIOURS = ['view', 'cart', 'purchase'] as const;
@@ -98,6 +98,24 @@ export function expectedCounts(events: Iterable<StorefrontEvent>, secret: string
 
 const COUNT_FIELDS = COUNTED_BEHAVIOURS.map((behaviour) => `n:${behaviour}`);
 
+/** The counts of each user's profile (its packed state). */
+async function readUserCounts(
+  redis: RedisConnection,
+  userKeys: readonly string[],
+): Promise<Map<string, BehaviourCounts>> {
+  const store = new FeatureStore(redis);
+  const profiles = await Promise.all(
+    userKeys.map(async (userKey) => (await store.readUser(userKey)).profile),
+  );
+  return new Map(
+    userKeys.map((userKey, index) => {
+      const profile = profiles[index]!;
+      const count = (behaviour: string) => Number(profile[`n:${behaviour}`] ?? 0);
+      return [userKey, { view: count('view'), cart: count('cart'), purchase: count('purchase') }];
+    }),
+  );
+}
+
 async function readCounts(
   redis: RedisConnection,
   keys: Map<string, string>,
@@ -123,12 +141,9 @@ export async function storedCounts(
   redis: RedisConnection,
   expected: FeatureCounts,
 ): Promise<FeatureCounts> {
-  const userKeys = new Map(
-    [...expected.users.keys()].map((id) => [id, featureKeys.userProfile(id)]),
-  );
   const itemKeys = new Map([...expected.items.keys()].map((id) => [id, featureKeys.item(id)]));
   const [users, items, popularity] = await Promise.all([
-    readCounts(redis, userKeys),
+    readUserCounts(redis, [...expected.users.keys()]),
     readCounts(redis, itemKeys),
     storedPopularity(redis, new Set(expected.items.keys())),
   ]);

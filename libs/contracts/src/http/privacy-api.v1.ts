@@ -30,6 +30,8 @@ export type ErasureRequestV1 = z.output<typeof erasureRequestV1Schema>;
 
 /** Kinds of user data the feature store keeps (libs/feature-store/FORMAT.md). */
 export const erasedDataKinds = [
+  /** The packed state: profile, affinities, recent and session items in one value. */
+  'user_features',
   'user_profile',
   'category_affinity',
   'brand_affinity',

@@ -11,6 +11,7 @@
  */
 import { AppError, type ErasedDataKind } from '@recsys/contracts';
 import { guardFields } from '@recsys/features';
+import { readStoredUser } from '../reads';
 import { experimentKeys } from '../experiments/experiment-keys';
 import { featureKeys } from '../keys';
 import type { RedisConnection } from '../redis-connection';
@@ -48,6 +49,8 @@ export interface ErasureResult {
 
 /** The user's own keys, deleted with the tombstone write; `<userKey>` stands for the user's key. */
 const OWN_KEYS: ReadonlyArray<{ kind: ErasedDataKind; key: (userKey: string) => string }> = [
+  { kind: 'user_features', key: featureKeys.userState },
+  // The keys the packed state replaced (a user not written since it was introduced).
   { kind: 'user_profile', key: featureKeys.userProfile },
   { kind: 'category_affinity', key: featureKeys.userCategories },
   { kind: 'brand_affinity', key: featureKeys.userBrands },
@@ -176,9 +179,7 @@ export class ErasureStore {
   async erase(input: { userKey: string; requestId: string }): Promise<ErasureResult> {
     const { userKey, requestId } = input;
     const subject = this.subjects.subjectOf(userKey);
-    const stated = await this.redis.run('read consent', (client) =>
-      client.hget(featureKeys.userProfile(userKey), 'optout'),
-    );
+    const stated = (await readStoredUser(this.redis, userKey)).profile['optout'];
     // The tombstone first: from then on the writer skips the user's erased events.
     const [at, previousAt, previousRequest, first, erasures, refused] = await this.script(
       'write tombstone',

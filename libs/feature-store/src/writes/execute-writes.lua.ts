@@ -21,6 +21,7 @@
  *   T k keep          keep the sorted set's `keep` highest members
  *   L k keep n v…     LPUSH of n values (oldest first), then keep the `keep` newest
  *   E k seconds       EXPIRE
+ *   V k value seconds SET of a whole value, with EX seconds (0 = no TTL)
  * A group whose check fails writes nothing; the others are applied. Returns the (1-based) numbers of the
  * groups whose checks failed.
  */
@@ -69,6 +70,10 @@ local function applyOperations(keyBase, groupEnd)
       redis.call('LTRIM', key, 0, keep - 1)
     elseif code == 'E' then
       redis.call('EXPIRE', key, nextArg())
+    elseif code == 'V' then
+      local value = nextArg()
+      local seconds = tonumber(nextArg())
+      if seconds > 0 then redis.call('SET', key, value, 'EX', seconds) else redis.call('SET', key, value) end
     else
       return redis.error_reply('unknown write code ' .. tostring(code))
     end
@@ -83,9 +88,14 @@ for group = 1, tonumber(nextArg()) do
   groupEnd = at + groupEnd
   local guard = KEYS[keyBase + 1]
   local holds = true
-  for _ = 1, tonumber(nextArg()) do
-    local field, expected = nextArg(), nextArg()
-    if holds and (redis.call('HGET', guard, field) or '') ~= expected then holds = false end
+  local checkCount = tonumber(nextArg())
+  if checkCount > 0 then
+    local fields, expected = {}, {}
+    for check = 1, checkCount do fields[check] = nextArg(); expected[check] = nextArg() end
+    local stored = redis.call('HMGET', guard, unpack(fields))
+    for check = 1, checkCount do
+      if (stored[check] or '') ~= expected[check] then holds = false end
+    end
   end
   if holds then
     local guardWrites = {}

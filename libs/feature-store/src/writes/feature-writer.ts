@@ -11,6 +11,7 @@ import {
   applyEvent,
   countShard,
   guardFields,
+  packUserStates,
   userStateOf,
   type ApplyContext,
   type EventOutcome,
@@ -103,6 +104,7 @@ export class FeatureWriter {
     const outcomes = batch.events.map((event) =>
       applyEvent(states.get(event.plan.userKey)!, event, context),
     );
+    packUserStates(writes, states, context);
     this.countQuality(batch, context);
     try {
       await options.beforeFlush?.(outcomes);

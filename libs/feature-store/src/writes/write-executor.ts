@@ -47,6 +47,7 @@ const KEY_OF: { [K in SlotGroupKind]: KeyBuilder<K> } = {
 };
 
 const USER_KEYS: Record<KeyName<'user'>['family'], (userKey: string) => string> = {
+  state: featureKeys.userState,
   profile: featureKeys.userProfile,
   categories: featureKeys.userCategories,
   brands: featureKeys.userBrands,
@@ -93,6 +94,11 @@ function encodeKey(
 ): void {
   const before = args.length;
   if (writes.deleteKey) args.push('X', key);
+  // A whole value is written with its TTL in the same command.
+  if (writes.value !== undefined) {
+    args.push('V', key, writes.value, String(writes.expireSeconds));
+    return;
+  }
   encodeHash(writes, key, args);
   encodeSortedSet(writes, key, args);
   if (writes.listPush.length > 0) {
