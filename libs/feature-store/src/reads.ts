@@ -104,25 +104,41 @@ export async function readUserStates(
   redis: RedisConnection,
   users: ReadonlyArray<{ userKey: string; subject: string }>,
 ): Promise<Map<string, StoredUserState>> {
-  const states = await Promise.all(users.map((user) => readUserState(redis, user)));
+  // Per user two groups: its own keys (one slot) and its tombstone (the privacy family's slot).
+  const replies = await redis.readGroups(
+    'read user states',
+    users.flatMap(({ userKey, subject }) => [
+      [
+        ['get', featureKeys.userState(userKey)],
+        ['exists', featureKeys.userProfile(userKey)],
+        ['lrange', featureKeys.userImpressions(userKey), 0, -1],
+        ['hgetall', featureKeys.userGuard(userKey)],
+      ] as const,
+      [['hmget', privacyKeys.tombstone(subject), 'at', 'optout']] as const,
+    ]),
+  );
+  const states = await Promise.all(
+    users.map((user, index) =>
+      userStateFrom(redis, user.userKey, {
+        own: replies[2 * index]!,
+        tombstone: replies[2 * index + 1]![0] as Array<string | null>,
+      }),
+    ),
+  );
   return new Map(users.map((user, index) => [user.userKey, states[index]!]));
 }
 
-async function readUserState(
+async function userStateFrom(
   redis: RedisConnection,
-  { userKey, subject }: { userKey: string; subject: string },
+  userKey: string,
+  replies: { own: unknown[]; tombstone: Array<string | null> },
 ): Promise<StoredUserState> {
-  const [packed, replaced, impressions, guard, tombstone] = await redis.run(
-    'read user state',
-    (client) =>
-      Promise.all([
-        client.get(featureKeys.userState(userKey)),
-        client.exists(featureKeys.userProfile(userKey)),
-        client.lrange(featureKeys.userImpressions(userKey), 0, -1),
-        client.hgetall(featureKeys.userGuard(userKey)),
-        client.hmget(privacyKeys.tombstone(subject), 'at', 'optout'),
-      ]),
-  );
+  const [packed, replaced, impressions, guard] = replies.own as [
+    string | null,
+    number,
+    string[],
+    StoredHash,
+  ];
   const legacyKeys = packed === null && replaced === 1;
   const user =
     packed !== null
@@ -130,7 +146,7 @@ async function readUserState(
       : legacyKeys
         ? await readReplacedUser(redis, userKey)
         : emptyUser();
-  const [erasedAt, optout] = tombstone;
+  const [erasedAt, optout] = replies.tombstone;
   return {
     ...user,
     impressions,

@@ -18,6 +18,9 @@ const HEALTH_TIMEOUT_MS = 1_000;
 /** Commands issued while disconnected are retried this many times across reconnects, then fail. */
 const MAX_RETRIES_PER_REQUEST = 2;
 
+/** A command as its name and arguments (keys without the connection's prefix: ioredis adds it). */
+export type RedisCommand = readonly [name: string, ...args: Array<string | number>];
+
 /** A connection to one Redis or to a Redis Cluster: the same command interface. */
 export type RedisClient = Redis | Cluster;
 
@@ -122,6 +125,37 @@ export class RedisConnection {
   }
 
   /**
+   * Many reads in few socket writes: one pipeline on one Redis. On a cluster a group of several commands
+   * (its keys must share a slot) is one pipeline, a group of one a plain command (a pipeline per command
+   * cost more than it saved there). Resolves to each group's replies in order; a reply error is thrown.
+   * Without it, a connection that does not auto-pipeline (a writer's) writes each command to the socket
+   * on its own: a tenth of the preprocessor's time went to those writes.
+   */
+  async readGroups(
+    description: string,
+    groups: ReadonlyArray<readonly RedisCommand[]>,
+  ): Promise<unknown[][]> {
+    if (groups.length === 0) return [];
+    return this.run(description, async (client) => {
+      if (client instanceof Cluster)
+        return Promise.all(
+          groups.map(async (group) =>
+            group.length === 1
+              ? [await sendCommand(client, group[0]!)]
+              : repliesOf(await client.pipeline(group.map((command) => [...command])).exec()),
+          ),
+        );
+      const replies = repliesOf(
+        await client
+          .pipeline(groups.flatMap((group) => group.map((command) => [...command])))
+          .exec(),
+      );
+      let start = 0;
+      return groups.map((group) => replies.slice(start, (start += group.length)));
+    });
+  }
+
+  /**
    * Every key under this connection's prefix matching `pattern` (pattern without the prefix); on a
    * cluster, from every primary.
    */
@@ -148,6 +182,23 @@ async function scanServer(server: Redis, match: string): Promise<string[]> {
     cursor = next;
   } while (cursor !== '0');
   return keys;
+}
+
+/** A command through its named method, so ioredis's reply transforms apply (HGETALL → an object). */
+function sendCommand(client: RedisClient, [name, ...args]: RedisCommand): Promise<unknown> {
+  const method = (client as unknown as Record<string, (...values: unknown[]) => Promise<unknown>>)[
+    name
+  ];
+  if (method === undefined) throw new Error(`unknown Redis command ${name}`);
+  return method.apply(client, args);
+}
+
+/** A pipeline's reply values, throwing the first reply error (an error is a failure, not data). */
+function repliesOf(results: Array<[Error | null, unknown]> | null): unknown[] {
+  return (results ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
 }
 
 function singleClient(config: RedisConfig, resend: boolean): Redis {

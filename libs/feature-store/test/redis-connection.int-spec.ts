@@ -1,5 +1,5 @@
 import { AppError } from '@recsys/contracts';
-import { integrationEnvironment, testNamespace, waitFor } from '@recsys/testing';
+import { integrationEnvironment, redisTargets, testNamespace, waitFor } from '@recsys/testing';
 import { RedisConnection } from '../src';
 
 describe('RedisConnection on a real Redis', () => {
@@ -97,3 +97,41 @@ describe('RedisConnection on a real Redis', () => {
     }
   });
 });
+
+describe.each(redisTargets(integrationEnvironment()))(
+  'RedisConnection.readGroups on a real $name',
+  (target) => {
+    const namespace = testNamespace('read-groups');
+    const redis = new RedisConnection(target.config(namespace.redisKeyPrefix));
+
+    beforeAll(async () => {
+      await redis.connect();
+      await redis.client.hset('{g:1}:h', { a: '1', b: '2' });
+      await redis.client.set('{g:1}:s', 'one');
+      await redis.client.set('{g:2}:s', 'two');
+    });
+
+    afterAll(async () => {
+      await redis.disconnect();
+    });
+
+    it('answers each group in order, with the named commands’ replies (a hash as an object)', async () => {
+      const replies = await redis.readGroups('read groups', [
+        [
+          ['hgetall', '{g:1}:h'],
+          ['get', '{g:1}:s'],
+        ],
+        [['get', '{g:2}:s']],
+        [['hgetall', '{g:2}:absent']],
+        [['get', '{g:3}:absent']],
+      ]);
+      expect(replies).toEqual([[{ a: '1', b: '2' }, 'one'], ['two'], [{}], [null]]);
+    });
+
+    it('throws a reply error instead of returning it as data', async () => {
+      await expect(
+        redis.readGroups('read groups', [[['get', '{g:1}:s']], [['hgetall', '{g:1}:s']]]),
+      ).rejects.toThrow(/WRONGTYPE/);
+    });
+  },
+);

@@ -83,11 +83,12 @@ export class ItemFactsCache {
 
   private async readHashes(itemIds: readonly string[], now: number): Promise<void> {
     if (itemIds.length === 0) return;
-    const hashes = await this.redis.run('read items', (client) =>
-      Promise.all(itemIds.map((itemId) => client.hgetall(featureKeys.item(itemId)))),
+    const hashes = await this.redis.readGroups(
+      'read items',
+      itemIds.map((itemId) => [['hgetall', featureKeys.item(itemId)]]),
     );
     itemIds.forEach((itemId, index) =>
-      this.hashes.set(itemId, { stored: hashes[index] ?? {}, readAtMs: now }),
+      this.hashes.set(itemId, { stored: (hashes[index]![0] as StoredHash) ?? {}, readAtMs: now }),
     );
     bound(this.hashes, this.settings.maxEntries);
   }
@@ -95,11 +96,12 @@ export class ItemFactsCache {
   private async readOffsets(source: string, itemIds: readonly string[]): Promise<void> {
     if (itemIds.length === 0) return;
     const field = guardFields.offset(source);
-    const offsets = await this.redis.run('read item guards', (client) =>
-      Promise.all(itemIds.map((itemId) => client.hget(featureKeys.itemGuard(itemId), field))),
+    const offsets = await this.redis.readGroups(
+      'read item guards',
+      itemIds.map((itemId) => [['hget', featureKeys.itemGuard(itemId), field]]),
     );
     itemIds.forEach((itemId, index) => {
-      const offset = offsets[index];
+      const offset = offsets[index]![0] as string | null;
       this.offsets.set(offsetKey(source, itemId), offset == null ? -1n : BigInt(offset));
     });
   }
