@@ -10,6 +10,7 @@
  * Note: ioredis applies `keyPrefix` to key arguments only — not to SCAN/KEYS patterns, which must add
  * `keyPrefix` themselves (see `scanKeys`, which scans every primary of a cluster).
  */
+import calculateSlot from 'cluster-key-slot';
 import Redis, { Cluster } from 'ioredis';
 import type { RedisConfig } from '@recsys/config';
 import { AppError } from '@recsys/contracts';
@@ -117,11 +118,26 @@ export class RedisConnection {
     try {
       return await commands(this.client);
     } catch (error) {
-      if (error instanceof AppError || isReplyError(error)) throw error;
+      if (error instanceof AppError || (isReplyError(error) && !isTopologyError(error)))
+        throw error;
       throw new AppError('REDIS_UNAVAILABLE', `${description} failed: ${String(error)}`, {
         cause: error,
       });
     }
+  }
+
+  /**
+   * The primary that serves a key (`host:port`) on a cluster, as this client last read the slots;
+   * undefined on one Redis or before the slots are known.
+   */
+  primaryOf(key: string): string | undefined {
+    if (!(this.client instanceof Cluster)) return undefined;
+    return this.client.slots[calculateSlot(`${this.keyPrefix}${key}`)]?.[0];
+  }
+
+  /** Reads the cluster's slots again (after a reply said a slot moved); nothing on one Redis. */
+  refreshSlots(): void {
+    if (this.client instanceof Cluster) this.client.refreshSlotsCache();
   }
 
   /**
@@ -254,4 +270,13 @@ function clusterClient(config: RedisConfig, resend: boolean): Cluster {
 /** A reply error is Redis refusing a command (wrong type, script error): a bug, not an outage. */
 function isReplyError(error: unknown): boolean {
   return error instanceof Error && error.name === 'ReplyError';
+}
+
+/**
+ * A cluster reply saying a slot is elsewhere or unavailable for now (a primary failed over, a slot
+ * moved): transient, not a bug. ioredis follows these for single commands; a pipeline of writes hands
+ * them back, and a retry after the slots were read again succeeds.
+ */
+function isTopologyError(error: unknown): boolean {
+  return error instanceof Error && /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /.test(error.message);
 }

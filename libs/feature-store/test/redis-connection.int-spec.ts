@@ -135,3 +135,47 @@ describe.each(redisTargets(integrationEnvironment()))(
     });
   },
 );
+
+describe('RedisConnection on one node of a real Redis Cluster', () => {
+  const nodes = integrationEnvironment().redisClusterNodes!.split(',');
+
+  it('turns a reply that a slot is served elsewhere (MOVED) into a retriable REDIS_UNAVAILABLE', async () => {
+    const cluster = new RedisConnection({
+      url: `redis://${nodes[0]!}`,
+      keyPrefix: testNamespace('moved').redisKeyPrefix,
+      connectTimeoutMs: 2_000,
+      clusterNodes: nodes.map((node) => ({
+        host: node.split(':')[0]!,
+        port: Number(node.split(':')[1]),
+      })),
+    });
+    await cluster.connect();
+    // A key whose slot another primary serves, asked of the first node as if it were one Redis.
+    const key = ['{m:0}', '{m:1}', '{m:2}', '{m:3}', '{m:4}', '{m:5}'].find(
+      (candidate) => cluster.primaryOf(candidate) !== nodes[0],
+    )!;
+    await cluster.disconnect();
+    expect(key).toBeDefined();
+    const single = new RedisConnection({
+      url: `redis://${nodes[0]!}`,
+      keyPrefix: 'moved:',
+      connectTimeoutMs: 2_000,
+    });
+    await single.connect();
+    try {
+      await expect(
+        single.run('read a moved key', (client) => client.get(key)),
+      ).rejects.toMatchObject({
+        code: 'REDIS_UNAVAILABLE',
+        retriable: true,
+        message: expect.stringContaining('MOVED'),
+      });
+      // Other reply errors are bugs and pass through unchanged.
+      await expect(
+        single.run('wrong command', (client) => client.call('NOSUCHCOMMAND')),
+      ).rejects.toMatchObject({ name: 'ReplyError' });
+    } finally {
+      await single.disconnect();
+    }
+  });
+});

@@ -163,6 +163,10 @@ interface ScriptClient {
   recsysExecuteWrites(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
 }
 
+interface PipelineExec {
+  exec(): Promise<Array<[Error | null, unknown]> | null>;
+}
+
 export class WriteExecutor {
   private readonly groupsPerRun: number;
 
@@ -173,6 +177,7 @@ export class WriteExecutor {
 
   /** Runs every group; returns the groups whose guard refused their writes (they wrote nothing). */
   async executeAll(groups: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
+    if (this.redis.isCluster) return this.executePerPrimary(groups);
     const runs: GuardedGroup[][] = [];
     for (let start = 0; start < groups.length; start += this.groupsPerRun)
       runs.push(groups.slice(start, start + this.groupsPerRun));
@@ -186,6 +191,45 @@ export class WriteExecutor {
       (client as unknown as ScriptClient).recsysExecuteWrites(keys.length, ...keys, ...args),
     );
     return refused.map((number) => run[number - 1]!);
+  }
+
+  /**
+   * On a cluster a script run holds one group (its keys share a slot; different groups do not), so a
+   * flush is one run per group: sent as one pipeline per primary, not one socket write each.
+   */
+  private async executePerPrimary(groups: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
+    const byPrimary = new Map<string, GuardedGroup[]>();
+    for (const guarded of groups) {
+      const primary = this.redis.primaryOf(guardKeyOf(guarded.group)) ?? 'unknown';
+      const same = byPrimary.get(primary);
+      if (same === undefined) byPrimary.set(primary, [guarded]);
+      else same.push(guarded);
+    }
+    const refused = await Promise.all(
+      [...byPrimary.values()].map((sameNode) => this.executePipelined(sameNode)),
+    );
+    return refused.flat();
+  }
+
+  private async executePipelined(groups: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
+    const replies = await this.redis.run(`write ${groups.length} slot group(s)`, async (client) => {
+      const pipeline = client.pipeline() as unknown as ScriptClient & PipelineExec;
+      for (const guarded of groups) {
+        const { keys, args } = encodeGroups([guarded]);
+        void pipeline.recsysExecuteWrites(keys.length, ...keys, ...args);
+      }
+      return this.repliesOf(await pipeline.exec());
+    });
+    return groups.filter((_, index) => (replies[index] as number[]).length > 0);
+  }
+
+  /** A pipeline's replies; a slot that moved makes the client read the slots again before the retry. */
+  private repliesOf(results: Array<[Error | null, unknown]> | null): unknown[] {
+    return (results ?? []).map(([error, value]) => {
+      if (error === null) return value;
+      if (/^(MOVED|ASK) /.test(error.message)) this.redis.refreshSlots();
+      throw error;
+    });
   }
 
   /** The refusal of personalisation that erased users' later events stated (tombstone field). */
