@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { windows } from './feature-spec';
-import { decayedCountAt, decayedTerm } from './forward-decay';
+import { decayedCountAt, decayedCountsAt, decayedTerm } from './forward-decay';
 
 const HOUR = windows['1h'];
 
@@ -71,6 +71,37 @@ describe('forward-decayed counters', () => {
     const future = stored([{ atMs: 10_000 * HOUR }], '1h');
     expect(decayedCountAt(future, { behaviour: 'view', window: '1h' }, 0)).toBeLessThan(
       Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it('read all at once exactly as one by one, whatever the hash holds', () => {
+    const counters = (['view', 'cart'] as const).flatMap((behaviour) =>
+      (['1h', '24h', '30d'] as const).map((window) => ({ behaviour, window })),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            counter: fc.constantFrom(...counters),
+            atMs: fc.integer({ min: 0, max: 2_000 * HOUR }),
+            weight: fc.double({ min: 0.1, max: 5, noNaN: true }),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.integer({ min: 0, max: 2_000 * HOUR }),
+        (events, nowMs) => {
+          const hash: Record<string, string> = { 'n:view': '3', 'f:view:1h:x': '2', 'f:bad': '1' };
+          for (const { counter, atMs, weight } of events) {
+            const term = decayedTerm(counter, atMs, weight);
+            hash[term.field] = String(Number(hash[term.field] ?? 0) + term.weight);
+          }
+          const all = decayedCountsAt(hash, nowMs);
+          for (const counter of counters)
+            expect(all.get(`${counter.behaviour}:${counter.window}`) ?? 0).toBe(
+              decayedCountAt(hash, counter, nowMs),
+            );
+        },
+      ),
     );
   });
 });

@@ -109,3 +109,29 @@ export function decayedCountAt(
 export function isDecayedField(field: string): boolean {
   return field.startsWith(FIELD_PREFIX);
 }
+
+/**
+ * Every decayed counter a hash holds, read at `nowMs` in one pass over its fields: `<behaviour>:<window>`
+ * → the same value `decayedCountAt` gives (the same terms, summed in the same order). A user's profile is
+ * decoded for each of its labelled events; twelve passes (one per counter) were a tenth of that.
+ */
+export function decayedCountsAt(
+  hash: Readonly<Record<string, string>>,
+  nowMs: number,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const field in hash) {
+    if (!field.startsWith(FIELD_PREFIX)) continue;
+    const split = field.lastIndexOf(':');
+    const counter = field.slice(FIELD_PREFIX.length, split);
+    const window = counter.slice(counter.indexOf(':') + 1) as WindowName;
+    const tau = windows[window];
+    const sum = Number(hash[field]);
+    const epoch = Number(field.slice(split + 1));
+    if (tau === undefined || !(sum > 0) || !Number.isInteger(epoch)) continue;
+    const landmarkMs = epoch * epochLengthMs(window);
+    const term = Math.exp(Math.log(sum) + Math.min(0, (landmarkMs - nowMs) / tau));
+    counts.set(counter, (counts.get(counter) ?? 0) + term);
+  }
+  return counts;
+}

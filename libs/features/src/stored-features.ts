@@ -9,7 +9,7 @@ import {
   type Behaviour,
   type WindowName,
 } from './feature-spec';
-import { decayedCountAt } from './forward-decay';
+import { decayedCountAt, decayedCountsAt } from './forward-decay';
 
 export type StoredHash = Readonly<Record<string, string>>;
 type WindowedBehaviour = (typeof windowedBehaviours)[number];
@@ -45,17 +45,20 @@ export function countsOf(hash: StoredHash): Record<Behaviour, number> {
   return counts;
 }
 
+/** Every windowed behaviour's decayed counts at `nowMs` (one pass over the hash). */
 export function windowedCountsOf(
   hash: StoredHash,
   nowMs: number,
 ): Record<WindowedBehaviour, Record<WindowName, number>> {
-  const entries = windowedBehaviours.map((behaviour) => [
-    behaviour,
-    Object.fromEntries(
-      windowNames.map((window) => [window, decayedCount(hash, { behaviour, window }, nowMs)]),
-    ),
-  ]);
-  return Object.fromEntries(entries) as Record<WindowedBehaviour, Record<WindowName, number>>;
+  const decayed = decayedCountsAt(hash, nowMs);
+  const counts = {} as Record<WindowedBehaviour, Record<WindowName, number>>;
+  for (const behaviour of windowedBehaviours) {
+    const perWindow = {} as Record<WindowName, number>;
+    for (const window of windowNames)
+      perWindow[window] = decayed.get(`${behaviour}:${window}`) ?? 0;
+    counts[behaviour] = perWindow;
+  }
+  return counts;
 }
 
 export interface WeightedName {
