@@ -41,7 +41,7 @@ export const BENCHES: readonly BenchSpec[] = [
     name: 'preprocessor',
     script: 'tools/bench/features.bench.ts',
     args: {
-      full: argv('--events 100000 --rate 500 --seconds 10 --probes 50 --memory-events 1000000'),
+      full: argv('--events 100000 --rate 5000 --seconds 20 --probes 50 --memory-events 1000000'),
       quick: argv(
         '--events 3000 --rate 200 --seconds 3 --probes 20 --memory-events 5000 --memory-users 200 --memory-items 100',
       ),
