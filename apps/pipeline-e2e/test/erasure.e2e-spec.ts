@@ -414,11 +414,23 @@ describe('erasure of one shopper, end to end', () => {
 
     expect(await keysOf(erasedKey)).toEqual([]);
     expect(await countsOf(otherKey)).toEqual(otherBefore);
-    const metrics = await (await fetch(`${services.preprocessor!.url}/metrics`)).text();
-    const skipped =
-      /preprocessor_events_total\{outcome="erased",service="preprocessor"\} (\d+)/.exec(metrics);
     // Every event of the shopper on the topic — the original ones and those sent again — was skipped.
-    expect(Number(skipped?.[1])).toBe(2 * erasedEvents.length);
+    // The counter moves once the batch's summary is recorded, just after its offsets are stored (the
+    // rebuild replays the whole topic in a batch or two), so it is read until it settles.
+    const erasedCount = async () => {
+      const metrics = await (await fetch(`${services.preprocessor!.url}/metrics`)).text();
+      const skipped =
+        /preprocessor_events_total\{outcome="erased",service="preprocessor"\} (\d+)/.exec(metrics);
+      return Number(skipped?.[1] ?? 0);
+    };
+    await waitFor(
+      async () => ((await erasedCount()) >= 2 * erasedEvents.length ? true : undefined),
+      {
+        description: 'the erased events counted',
+        timeoutMs: 30_000,
+      },
+    ).catch(() => undefined);
+    expect(await erasedCount()).toBe(2 * erasedEvents.length);
   });
 
   it('rebuilds the trainer’s window from Kafka after a restart without the shopper, though the topic holds their examples', async () => {
