@@ -10,18 +10,9 @@ import {
   type StoredUserState,
 } from '@recsys/features';
 import { featureKeys } from './keys';
+import { pipelineValues } from './pipeline-values';
 import { privacyKeys } from './privacy/privacy-keys';
 import type { RedisConnection } from './redis-connection';
-
-type PipelineResults = Array<[Error | null, unknown]> | null;
-
-/** Values of a pipeline's replies, throwing the first error (a reply error is a bug, not a miss). */
-export function pipelineValues(results: PipelineResults): unknown[] {
-  return (results ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-}
 
 /** `[member, score, member, score…]` as read with WITHSCORES. */
 export function scoredPairs(flat: unknown): Array<{ itemId: string; weight: number }> {
@@ -51,8 +42,21 @@ export async function readStoredUser(
         .exec(),
     ),
   );
-  if (typeof packed === 'string') return unpackUser(packed, nowMs);
-  return replaced === 1 ? readReplacedUser(redis, userKey) : emptyUser();
+  return userFrom(redis, userKey, {
+    packed: packed as string | null,
+    replaced: replaced === 1,
+    nowMs,
+  });
+}
+
+/** The packed state when there is one, else the keys it replaced when they exist, else nobody. */
+async function userFrom(
+  redis: RedisConnection,
+  userKey: string,
+  stored: { packed: string | null; replaced: boolean; nowMs: number },
+): Promise<PackedUser> {
+  if (stored.packed !== null) return unpackUser(stored.packed, stored.nowMs);
+  return stored.replaced ? readReplacedUser(redis, userKey) : emptyUser();
 }
 
 function emptyUser(): PackedUser {
@@ -139,13 +143,11 @@ async function userStateFrom(
     string[],
     StoredHash,
   ];
-  const legacyKeys = packed === null && replaced === 1;
-  const user =
-    packed !== null
-      ? unpackUser(packed, Date.now())
-      : legacyKeys
-        ? await readReplacedUser(redis, userKey)
-        : emptyUser();
+  const user = await userFrom(redis, userKey, {
+    packed,
+    replaced: replaced === 1,
+    nowMs: Date.now(),
+  });
   const [erasedAt, optout] = replies.tombstone;
   return {
     ...user,
@@ -155,7 +157,7 @@ async function userStateFrom(
       erasedAt === null || erasedAt === undefined
         ? undefined
         : { erasedAtMs: Number(erasedAt), optedOut: optout === '1' },
-    legacyKeys,
+    legacyKeys: packed === null && replaced === 1,
   };
 }
 

@@ -14,6 +14,7 @@ import calculateSlot from 'cluster-key-slot';
 import Redis, { Cluster } from 'ioredis';
 import type { RedisConfig } from '@recsys/config';
 import { AppError } from '@recsys/contracts';
+import { pipelineValues } from './pipeline-values';
 
 const HEALTH_TIMEOUT_MS = 1_000;
 /** Commands issued while disconnected are retried this many times across reconnects, then fail. */
@@ -118,8 +119,10 @@ export class RedisConnection {
     try {
       return await commands(this.client);
     } catch (error) {
-      if (error instanceof AppError || (isReplyError(error) && !isTopologyError(error)))
-        throw error;
+      if (error instanceof AppError) throw error;
+      if (isReplyError(error) && !isTopologyError(error)) throw error;
+      // A slot moved: read the slots again, so that the retry goes where the slot is now.
+      if (isTopologyError(error) && this.client instanceof Cluster) this.client.refreshSlotsCache();
       throw new AppError('REDIS_UNAVAILABLE', `${description} failed: ${String(error)}`, {
         cause: error,
       });
@@ -133,11 +136,6 @@ export class RedisConnection {
   primaryOf(key: string): string | undefined {
     if (!(this.client instanceof Cluster)) return undefined;
     return this.client.slots[calculateSlot(`${this.keyPrefix}${key}`)]?.[0];
-  }
-
-  /** Reads the cluster's slots again (after a reply said a slot moved); nothing on one Redis. */
-  refreshSlots(): void {
-    if (this.client instanceof Cluster) this.client.refreshSlotsCache();
   }
 
   /**
@@ -158,10 +156,10 @@ export class RedisConnection {
           groups.map(async (group) =>
             group.length === 1
               ? [await sendCommand(client, group[0]!)]
-              : repliesOf(await client.pipeline(group.map((command) => [...command])).exec()),
+              : pipelineValues(await client.pipeline(group.map((command) => [...command])).exec()),
           ),
         );
-      const replies = repliesOf(
+      const replies = pipelineValues(
         await client
           .pipeline(groups.flatMap((group) => group.map((command) => [...command])))
           .exec(),
@@ -207,14 +205,6 @@ function sendCommand(client: RedisClient, [name, ...args]: RedisCommand): Promis
   ];
   if (method === undefined) throw new Error(`unknown Redis command ${name}`);
   return method.apply(client, args);
-}
-
-/** A pipeline's reply values, throwing the first reply error (an error is a failure, not data). */
-function repliesOf(results: Array<[Error | null, unknown]> | null): unknown[] {
-  return (results ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
 }
 
 function singleClient(config: RedisConfig, resend: boolean): Redis {

@@ -32,13 +32,7 @@ interface PackedShape {
 }
 
 export function packUser(
-  user: {
-    profile: Record<string, string>;
-    categories: Record<string, string>;
-    brands: Record<string, string>;
-    sequence: string[];
-    sessionItems: string[];
-  },
+  user: Pick<UserState, 'profile' | 'categories' | 'brands' | 'sequence' | 'sessionItems'>,
   nowMs: number,
 ): string {
   const shape: PackedShape = {

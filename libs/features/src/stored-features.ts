@@ -9,7 +9,7 @@ import {
   type Behaviour,
   type WindowName,
 } from './feature-spec';
-import { decayedCountAt, decayedCountsAt } from './forward-decay';
+import { decayedCountsAt } from './forward-decay';
 
 export type StoredHash = Readonly<Record<string, string>>;
 type WindowedBehaviour = (typeof windowedBehaviours)[number];
@@ -23,15 +23,6 @@ const num = (hash: StoredHash, field: string): number => {
   const value = Number(hash[field]);
   return Number.isFinite(value) ? value : 0;
 };
-
-/** Value of a decayed counter at `nowMs`, read from its hash. */
-export function decayedCount(
-  hash: StoredHash,
-  counter: { behaviour: Behaviour; window: WindowName },
-  nowMs: number,
-): number {
-  return decayedCountAt(hash, counter, nowMs);
-}
 
 /** `n:<behaviour>` of every behaviour, built once: countsOf runs for every candidate of every request. */
 const COUNT_FIELDS: ReadonlyArray<readonly [Behaviour, string]> = behaviours.map((behaviour) => [

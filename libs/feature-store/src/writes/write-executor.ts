@@ -14,6 +14,7 @@ import {
   type SlotGroupWrites,
 } from '@recsys/features';
 import { featureKeys } from '../keys';
+import { pipelineValues, type PipelineResults } from '../pipeline-values';
 import { privacyKeys } from '../privacy/privacy-keys';
 import type { RedisConnection } from '../redis-connection';
 import { EXECUTE_WRITES_LUA } from './execute-writes.lua';
@@ -164,23 +165,20 @@ interface ScriptClient {
 }
 
 interface PipelineExec {
-  exec(): Promise<Array<[Error | null, unknown]> | null>;
+  exec(): Promise<PipelineResults>;
 }
 
 export class WriteExecutor {
-  private readonly groupsPerRun: number;
-
   constructor(private readonly redis: RedisConnection) {
     redis.client.defineCommand('recsysExecuteWrites', { lua: EXECUTE_WRITES_LUA });
-    this.groupsPerRun = redis.isCluster ? 1 : GROUPS_PER_RUN;
   }
 
   /** Runs every group; returns the groups whose guard refused their writes (they wrote nothing). */
   async executeAll(groups: readonly GuardedGroup[]): Promise<GuardedGroup[]> {
     if (this.redis.isCluster) return this.executePerPrimary(groups);
     const runs: GuardedGroup[][] = [];
-    for (let start = 0; start < groups.length; start += this.groupsPerRun)
-      runs.push(groups.slice(start, start + this.groupsPerRun));
+    for (let start = 0; start < groups.length; start += GROUPS_PER_RUN)
+      runs.push(groups.slice(start, start + GROUPS_PER_RUN));
     const refused = await Promise.all(runs.map((run) => this.executeRun(run)));
     return refused.flat();
   }
@@ -218,18 +216,9 @@ export class WriteExecutor {
         const { keys, args } = encodeGroups([guarded]);
         void pipeline.recsysExecuteWrites(keys.length, ...keys, ...args);
       }
-      return this.repliesOf(await pipeline.exec());
+      return pipelineValues(await pipeline.exec());
     });
     return groups.filter((_, index) => (replies[index] as number[]).length > 0);
-  }
-
-  /** A pipeline's replies; a slot that moved makes the client read the slots again before the retry. */
-  private repliesOf(results: Array<[Error | null, unknown]> | null): unknown[] {
-    return (results ?? []).map(([error, value]) => {
-      if (error === null) return value;
-      if (/^(MOVED|ASK) /.test(error.message)) this.redis.refreshSlots();
-      throw error;
-    });
   }
 
   /** The refusal of personalisation that erased users' later events stated (tombstone field). */
