@@ -57,6 +57,23 @@ describe('FaultProxy', () => {
     socket.destroy();
   });
 
+  it('keeps the order of the chunks whatever latency each one draws', async () => {
+    proxy.setLatency({ minMs: 0, maxMs: 30 });
+    const socket = await connect(proxy.port);
+    const sent = Array.from({ length: 300 }, (_, index) => `<${index}>`);
+    for (const [index, piece] of sent.entries()) {
+      socket.write(piece);
+      // Separate chunks: each write goes out on its own tick, and draws its own latency.
+      if (index % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const deadline = Date.now() + 10_000;
+    while (upstream.received.join('').length < sent.join('').length && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(upstream.received.join('')).toBe(sent.join(''));
+    socket.destroy();
+  });
+
   it('refuses everything in reset mode, then forwards again', async () => {
     const open = await connect(proxy.port);
     proxy.setMode('reset');

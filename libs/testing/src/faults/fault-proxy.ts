@@ -37,6 +37,9 @@ type Direction = 'request' | 'reply';
 class Lane {
   private readyAt = 0;
   private held: Buffer[] = [];
+  /** Delayed chunks, in arrival order, each with when it may leave; one timer drains them in order. */
+  private readonly queue: Array<{ chunk: Buffer; dueAt: number }> = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly to: Socket,
@@ -59,12 +62,31 @@ class Lane {
 
   private send(chunk: Buffer): void {
     const delayMs = this.proxy.nextLatencyMs();
-    if (delayMs <= 0 && this.readyAt <= Date.now()) {
+    if (delayMs <= 0 && this.readyAt <= Date.now() && this.queue.length === 0) {
       this.write(chunk);
       return;
     }
     this.readyAt = Math.max(this.readyAt, Date.now() + delayMs);
-    setTimeout(() => this.write(chunk), this.readyAt - Date.now());
+    this.queue.push({ chunk, dueAt: this.readyAt });
+    this.schedule();
+  }
+
+  /**
+   * One timer per lane, not one per chunk: timers of different delays due in the same millisecond may
+   * fire in either order, and a chunk overtaking the one before it corrupts the stream.
+   */
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    const next = this.queue[0];
+    if (next === undefined) return;
+    this.timer = setTimeout(() => this.drain(), Math.max(0, next.dueAt - Date.now()));
+  }
+
+  private drain(): void {
+    this.timer = undefined;
+    while (this.queue.length > 0 && this.queue[0]!.dueAt <= Date.now())
+      this.write(this.queue.shift()!.chunk);
+    this.schedule();
   }
 
   private write(chunk: Buffer): void {
